@@ -1,0 +1,27 @@
+package org.ovirt.vdsm.messaging.client;
+
+import static java.util.Objects.requireNonNull;
+
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
+
+/** The host answered the call with a JSON-RPC error (for example -32601, or VDSM's 1 {@code noVM}). */
+public final class JsonRpcErrorException extends VdsmClientException {
+  private static final long serialVersionUID = 1L;
+
+  private final transient JsonRpcError error;
+
+  public JsonRpcErrorException(JsonRpcError error) {
+    super(requireNonNull(error, "error").code() + ": " + error.message(), null);
+    this.error = error;
+  }
+
+  /** The error object the host sent. */
+  public JsonRpcError error() {
+    return error;
+  }
+
+  @Override
+  public int code() {
+    return error.code();
+  }
+}

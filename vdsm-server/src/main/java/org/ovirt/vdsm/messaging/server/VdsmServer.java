@@ -1,0 +1,133 @@
+package org.ovirt.vdsm.messaging.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.ovirt.vdsm.messaging.server.api.HostApi;
+import org.ovirt.vdsm.messaging.server.api.HostFacts;
+import org.ovirt.vdsm.messaging.server.broker.Broker;
+import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
+import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
+import org.ovirt.vdsm.messaging.server.stomp.StompServerPipeline;
+import org.ovirt.vdsm.messaging.tls.TlsContexts;
+import org.ovirt.vdsm.messaging.transport.NettyTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host service: one TCP port speaking STOMP 1.2 (over mutual TLS unless TLS is off), carrying
+ * JSON-RPC 2.0 requests to the host API. Start with {@link #start}, stop with {@link #close}.
+ */
+public final class VdsmServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(VdsmServer.class);
+
+  private final VdsmServerConfig config;
+  private final MethodRegistry methods;
+  private final Broker broker = new Broker();
+  private final JsonRpcDispatcher dispatcher;
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup ioGroup;
+  private final NettyTransport transport = NettyTransport.best();
+  private Channel serverChannel;
+
+  /** A server with the default host API ({@code Host.*}) registered. */
+  public static VdsmServer withDefaultApi(VdsmServerConfig config) {
+    MethodRegistry methods = new MethodRegistry();
+    new HostApi(new HostFacts(), version()).registerWith(methods);
+    return new VdsmServer(config, methods);
+  }
+
+  /** A server answering the methods of {@code methods}. */
+  public VdsmServer(VdsmServerConfig config, MethodRegistry methods) {
+    this.config = requireNonNull(config, "config");
+    this.methods = requireNonNull(methods, "methods");
+    this.dispatcher = new JsonRpcDispatcher(methods, config.workerThreads(), config.requestQueueCapacity());
+    this.bossGroup = transport.newGroup(1, "vdsm-accept", true);
+    this.ioGroup = transport.newGroup(0, "vdsm-io", true);
+  }
+
+  /** This build's version, from the jar manifest, or {@code dev} when run from classes. */
+  public static String version() {
+    String v = VdsmServer.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** The registered methods (register more before {@link #start}). */
+  public MethodRegistry methods() {
+    return methods;
+  }
+
+  /**
+   * Binds the port and starts serving.
+   *
+   * @return the address actually bound (its port is the real one when the config asked for 0)
+   * @throws IOException when the port cannot be bound or the TLS material cannot be loaded
+   */
+  public synchronized InetSocketAddress start() throws IOException {
+    if (serverChannel != null) {
+      throw new IllegalStateException("already started");
+    }
+    SslContext ssl = config.tlsMode() == TlsMode.REQUIRED ? TlsContexts.server(config.pki()) : null;
+    StompServerPipeline stomp =
+        new StompServerPipeline(broker, dispatcher, config.stomp(), "vdsm-messaging/" + version());
+    long handshakeMs = config.tlsHandshakeTimeout().toMillis();
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(bossGroup, ioGroup)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    if (ssl != null) {
+                      SslHandler tls = ssl.newHandler(ch.alloc());
+                      tls.setHandshakeTimeoutMillis(handshakeMs);
+                      ch.pipeline().addLast("tls", tls);
+                    }
+                    stomp.install(ch.pipeline());
+                  }
+                });
+    try {
+      serverChannel =
+          bootstrap.bind(config.bindAddress(), config.port()).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      throw new IOException("cannot listen on " + config.bindAddress() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+    InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+    log.info("listening on {} ({}, TLS {}, {})", bound, transport, config.tlsMode(),
+        ssl == null ? "no TLS" : TlsContexts.provider());
+    return bound;
+  }
+
+  /** The bound address, once started. */
+  public synchronized InetSocketAddress localAddress() {
+    if (serverChannel == null) {
+      throw new IllegalStateException("not started");
+    }
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** Stops listening, closes every connection, and stops the workers. */
+  @Override
+  public synchronized void close() {
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    dispatcher.close();
+  }
+}

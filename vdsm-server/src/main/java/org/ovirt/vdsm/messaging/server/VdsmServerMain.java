@@ -1,0 +1,108 @@
+package org.ovirt.vdsm.messaging.server;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.ovirt.vdsm.messaging.tls.DevelopmentPki;
+import org.ovirt.vdsm.messaging.tls.KeyType;
+import org.ovirt.vdsm.messaging.tls.PkiLayout;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar vdsm-server.jar}: runs the host service until it is stopped (SIGINT/SIGTERM). */
+@Command(
+    name = "vdsm-server",
+    mixinStandardHelpOptions = true,
+    versionProvider = VdsmServerMain.Version.class,
+    description = "Serves the VDSM host API as JSON-RPC 2.0 over STOMP 1.2 over mutual TLS.")
+public final class VdsmServerMain implements Callable<Integer> {
+
+  @Option(names = "--port", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port = VdsmServerConfig.DEFAULT_PORT;
+
+  @Option(names = "--bind", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String bind = "0.0.0.0";
+
+  @Option(
+      names = "--pki-dir",
+      description =
+          "PKI directory in VDSM's layout (certs/cacert.pem, certs/vdsmcert.pem, keys/vdsmkey.pem)."
+              + " When it holds no host certificate, a new CA with host and engine certificates is"
+              + " created there (default: ${DEFAULT-VALUE}).")
+  Path pkiDir = Path.of("/etc/pki/vdsm");
+
+  @Option(
+      names = "--tls",
+      description = "required (mutual TLS) or off (plain TCP, development only) (default: ${DEFAULT-VALUE}).",
+      converter = TlsModeConverter.class)
+  TlsMode tls = TlsMode.REQUIRED;
+
+  @Option(names = "--workers", description = "JSON-RPC worker threads (default: ${DEFAULT-VALUE}).")
+  int workers = 8;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PkiLayout pki = null;
+    if (tls == TlsMode.REQUIRED) {
+      pki = new PkiLayout(pkiDir);
+      if (!pki.hasHostMaterial()) {
+        String hostName = InetAddress.getLocalHost().getHostName();
+        List<String> addresses = new ArrayList<>();
+        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+          addresses.add(bind);
+        }
+        DevelopmentPki.generate(pkiDir, hostName, addresses, KeyType.RSA_2048);
+        out.println("created a new CA, host and engine certificates in " + pkiDir.toAbsolutePath());
+      }
+    }
+    VdsmServerConfig config =
+        (pki == null ? VdsmServerConfig.plain(bind, port) : VdsmServerConfig.tls(bind, port, pki))
+            .withWorkerThreads(workers);
+    VdsmServer server = VdsmServer.withDefaultApi(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "vdsm-server-shutdown"));
+    InetSocketAddress bound = server.start();
+    out.println("vdsm-server listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
+    stopped.await();
+    return 0;
+  }
+
+  /** picocli's version text. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"vdsm-server " + VdsmServer.version()};
+    }
+  }
+
+  /** Parses {@code required|off}, case insensitive. */
+  static final class TlsModeConverter implements CommandLine.ITypeConverter<TlsMode> {
+    @Override
+    public TlsMode convert(String value) {
+      return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+        case "required" -> TlsMode.REQUIRED;
+        case "off" -> TlsMode.OFF;
+        default -> throw new CommandLine.TypeConversionException("expected required or off, got '" + value + "'");
+      };
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new VdsmServerMain()).execute(args));
+  }
+}

@@ -1,0 +1,42 @@
+package org.ovirt.vdsm.messaging.server.stomp;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.channel.ChannelPipeline;
+import org.ovirt.vdsm.messaging.server.StompSettings;
+import org.ovirt.vdsm.messaging.server.broker.Broker;
+import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
+import org.ovirt.vdsm.messaging.stomp.codec.StompFrameDecoder;
+import org.ovirt.vdsm.messaging.stomp.codec.StompFrameEncoder;
+
+/** Installs the host's STOMP handlers at the end of a connection's pipeline. */
+public final class StompServerPipeline {
+  /** Pipeline name of the frame decoder (the heart-beat handler goes right before it). */
+  public static final String DECODER = "stomp-decoder";
+  /** Pipeline name of the frame encoder. */
+  public static final String ENCODER = "stomp-encoder";
+  /** Pipeline name of the session handler. */
+  public static final String SESSION = "stomp-session";
+
+  private static final StompFrameEncoder ENCODER_INSTANCE = new StompFrameEncoder();
+
+  private final Broker broker;
+  private final JsonRpcDispatcher dispatcher;
+  private final StompSettings settings;
+  private final String serverName;
+
+  public StompServerPipeline(
+      Broker broker, JsonRpcDispatcher dispatcher, StompSettings settings, String serverName) {
+    this.broker = requireNonNull(broker, "broker");
+    this.dispatcher = requireNonNull(dispatcher, "dispatcher");
+    this.settings = requireNonNull(settings, "settings");
+    this.serverName = requireNonNull(serverName, "serverName");
+  }
+
+  /** Adds decoder, encoder and a new session handler to {@code pipeline}. */
+  public void install(ChannelPipeline pipeline) {
+    pipeline.addLast(DECODER, new StompFrameDecoder(settings.limits()));
+    pipeline.addLast(ENCODER, ENCODER_INSTANCE);
+    pipeline.addLast(SESSION, new StompServerHandler(broker, dispatcher, settings, serverName));
+  }
+}
