@@ -1,0 +1,169 @@
+package org.ovirt.vdsm.messaging.jsonrpc;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.Strictness;
+import com.google.gson.ToNumberPolicy;
+import com.google.gson.stream.JsonWriter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.util.List;
+import org.ovirt.vdsm.messaging.jsonrpc.gson.MessageWriter;
+import org.ovirt.vdsm.messaging.jsonrpc.gson.PayloadReader;
+
+/**
+ * Reads and writes JSON-RPC 2.0 bodies (UTF-8 JSON text). Stateless and thread-safe.
+ *
+ * <p><b>Decoding</b> never throws on bad input; every body becomes a {@link JsonRpcPayload}:
+ *
+ * <ul>
+ *   <li>not JSON ("Invalid JSON was received by the server"), including invalid UTF-8, data after the
+ *       value, {@code NaN}/{@code Infinity}, comments, unescaped control characters, unpaired
+ *       surrogate escapes and nesting deeper than the limit: one {@code -32700} item, id {@code
+ *       null}, not a batch;
+ *   <li>JSON that is neither an object nor an array, or an empty array ("the response from the
+ *       Server MUST be a single Response object"): one {@code -32600} item, not a batch;
+ *   <li>an array: a batch, one item per element in order; an element that is not an object is a
+ *       {@code -32600} item with id {@code null};
+ *   <li>an object: a request when it has {@code method} and an {@code id} member (which may be
+ *       {@code null}), a notification when it has {@code method} and no {@code id} member ("A
+ *       Notification is a Request object without an "id" member"), a response when it has no
+ *       {@code method} but {@code result} or {@code error}; anything else is {@code -32600}.
+ * </ul>
+ *
+ * <p>Choices where the specification is silent: member order never matters; a member name repeated
+ * in one object, at the top level of the message or anywhere inside {@code params}, {@code result}
+ * or {@code error}, is {@code -32600} (RFC 8259 leaves the meaning of duplicates undefined, so no
+ * guess is made; a repeated {@code id} is not echoed); unknown members are ignored, unchecked except
+ * for JSON syntax; {@code "params":null} is {@code -32600} ("If present, parameters [...] MUST be
+ * provided as a Structured value"); a request with {@code result} or {@code error} members is still a request; an
+ * {@code error.code} is accepted when its value is an integer that fits 32 bits, even if written
+ * {@code 1.0} or {@code 1e2}; an invalid message keeps its id when the id member is of a valid kind,
+ * so the error response can echo it. A leading UTF-8 byte order mark is ignored (RFC 8259, section
+ * 8.1). As RFC 8259, section 9 allows, numbers longer than 1024 characters are refused as a parse
+ * error (a limit of the Gson reader).
+ *
+ * <p><b>Encoding</b> is compact, UTF-8, with a fixed member order: {@code
+ * {"jsonrpc":"2.0","method":…,"params":…,"id":…}} (no {@code params} when {@code null}, no {@code
+ * id} for a notification), {@code {"jsonrpc":"2.0","result":…,"id":…}} and {@code
+ * {"jsonrpc":"2.0","error":{"code":…,"message":…,"data":…},"id":…}} (no {@code data} when {@code
+ * null}). {@code "result":null} and {@code "id":null} are written explicitly; HTML characters are
+ * not escaped; a number id is written as its {@link java.math.BigDecimal} text. An unpaired
+ * surrogate in a Java string cannot be written as UTF-8 and becomes {@code ?}.
+ */
+public final class JsonRpcCodec {
+
+  /**
+   * The default deepest nesting of arrays and objects a body may have, the outermost counted: a
+   * batch, its message objects and their {@code params} are already three levels.
+   */
+  public static final int DEFAULT_NESTING_LIMIT = 64;
+
+  private static final Gson GSON =
+      new GsonBuilder()
+          .disableHtmlEscaping()
+          .serializeNulls()
+          .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+          .setStrictness(Strictness.STRICT)
+          .create();
+
+  private JsonRpcCodec() {}
+
+  /**
+   * The shared Gson instance for converting params and results to and from Java types: no HTML
+   * escaping, {@code null} members written, strict, and untyped numbers ({@code Object}, {@code
+   * Map<String, Object>}) read as {@code Long} when integral, else {@code Double}.
+   */
+  public static Gson gson() {
+    return GSON;
+  }
+
+  /** Decodes a UTF-8 body with the {@linkplain #DEFAULT_NESTING_LIMIT default nesting limit}. */
+  public static JsonRpcPayload decode(byte[] utf8) {
+    return decode(utf8, DEFAULT_NESTING_LIMIT);
+  }
+
+  /**
+   * Decodes a UTF-8 body; malformed UTF-8 is a parse error, never replaced.
+   *
+   * @param utf8 the body; not modified, not copied
+   * @param nestingLimit the deepest nesting of arrays and objects accepted, at least 1
+   */
+  public static JsonRpcPayload decode(byte[] utf8, int nestingLimit) {
+    requireNonNull(utf8, "utf8");
+    CharsetDecoder decoder =
+        UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    return PayloadReader.read(
+        new InputStreamReader(new ByteArrayInputStream(utf8), decoder), nestingLimit);
+  }
+
+  /** Decodes a body already in characters, with the default nesting limit. */
+  public static JsonRpcPayload decode(String json) {
+    return decode(json, DEFAULT_NESTING_LIMIT);
+  }
+
+  /** Decodes a body already in characters. */
+  public static JsonRpcPayload decode(String json, int nestingLimit) {
+    requireNonNull(json, "json");
+    return PayloadReader.read(new StringReader(json), nestingLimit);
+  }
+
+  /**
+   * Encodes one message as UTF-8.
+   *
+   * @throws IllegalArgumentException if a value cannot be written as JSON (NaN, infinities)
+   */
+  public static byte[] encode(JsonRpcMessage message) {
+    return encodeToString(message).getBytes(UTF_8);
+  }
+
+  /**
+   * Encodes a batch, a JSON array of the messages in order, as UTF-8.
+   *
+   * @throws IllegalArgumentException if the list is empty ("the server MUST NOT return an empty
+   *     Array") or a value cannot be written as JSON
+   */
+  public static byte[] encodeBatch(List<? extends JsonRpcMessage> messages) {
+    return encodeBatchToString(messages).getBytes(UTF_8);
+  }
+
+  /** Encodes one message as a string; see {@link #encode(JsonRpcMessage)}. */
+  public static String encodeToString(JsonRpcMessage message) {
+    requireNonNull(message, "message");
+    StringWriter out = new StringWriter();
+    try {
+      JsonWriter writer = MessageWriter.newWriter(out);
+      MessageWriter.write(writer, message);
+      writer.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
+    }
+    return out.toString();
+  }
+
+  /** Encodes a batch as a string; see {@link #encodeBatch(List)}. */
+  public static String encodeBatchToString(List<? extends JsonRpcMessage> messages) {
+    requireNonNull(messages, "messages");
+    StringWriter out = new StringWriter();
+    try {
+      JsonWriter writer = MessageWriter.newWriter(out);
+      MessageWriter.writeBatch(writer, messages);
+      writer.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+}

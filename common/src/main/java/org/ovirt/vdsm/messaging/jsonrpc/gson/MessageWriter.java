@@ -1,0 +1,112 @@
+package org.ovirt.vdsm.messaging.jsonrpc.gson;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcMessage;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcNotification;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+
+/**
+ * Internal: writes JSON-RPC 2.0 messages compactly with a fixed member order, {@code jsonrpc} first
+ * and {@code id} last. Writes {@code "result":null} and {@code "id":null} explicitly ("This member
+ * is REQUIRED", JSON-RPC 2.0, section 5) and never escapes HTML characters. Stateless and
+ * thread-safe.
+ */
+public final class MessageWriter {
+
+  private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
+
+  private MessageWriter() {}
+
+  /** A compact writer that keeps {@code <}, {@code >}, {@code &}, {@code =} and {@code '} as they are. */
+  public static JsonWriter newWriter(Writer out) {
+    JsonWriter writer = new JsonWriter(requireNonNull(out, "out"));
+    writer.setHtmlSafe(false);
+    writer.setSerializeNulls(true);
+    return writer;
+  }
+
+  /** Writes a batch: a JSON array of the messages, in order; the list must not be empty. */
+  public static void writeBatch(JsonWriter out, List<? extends JsonRpcMessage> messages)
+      throws IOException {
+    requireNonNull(messages, "messages");
+    if (messages.isEmpty()) {
+      // "the server MUST NOT return an empty Array" (JSON-RPC 2.0, section 6)
+      throw new IllegalArgumentException("a batch has at least one message");
+    }
+    out.beginArray();
+    for (JsonRpcMessage message : messages) {
+      write(out, requireNonNull(message, "message"));
+    }
+    out.endArray();
+  }
+
+  /**
+   * Writes one message.
+   *
+   * @throws IllegalArgumentException if a value cannot be written as JSON (NaN or infinite numbers)
+   */
+  public static void write(JsonWriter out, JsonRpcMessage message) throws IOException {
+    requireNonNull(out, "out");
+    requireNonNull(message, "message");
+    out.beginObject();
+    out.name("jsonrpc").value(JsonRpcMessage.VERSION);
+    if (message instanceof JsonRpcRequest request) {
+      writeCall(out, request.method(), request.params());
+      writeId(out, request.id());
+    } else if (message instanceof JsonRpcNotification notification) {
+      writeCall(out, notification.method(), notification.params());
+    } else {
+      JsonRpcResponse response = (JsonRpcResponse) message;
+      if (response.isSuccess()) {
+        out.name("result");
+        ELEMENTS.write(out, response.result());
+      } else {
+        writeError(out, response.error());
+      }
+      writeId(out, response.id());
+    }
+    out.endObject();
+  }
+
+  private static void writeCall(JsonWriter out, String method, JsonElement params)
+      throws IOException {
+    out.name("method").value(method);
+    if (params != null) {
+      out.name("params");
+      ELEMENTS.write(out, params);
+    }
+  }
+
+  private static void writeError(JsonWriter out, JsonRpcError error) throws IOException {
+    out.name("error").beginObject();
+    out.name("code").value(error.code());
+    out.name("message").value(error.message());
+    if (error.data() != null) {
+      out.name("data");
+      ELEMENTS.write(out, error.data());
+    }
+    out.endObject();
+  }
+
+  private static void writeId(JsonWriter out, JsonRpcId id) throws IOException {
+    out.name("id");
+    if (id instanceof JsonRpcId.StringId s) {
+      out.value(s.value());
+    } else if (id instanceof JsonRpcId.NumberId n) {
+      out.value(n.value()); // BigDecimal.toString(): "1" stays 1, "1.0" stays 1.0
+    } else {
+      out.nullValue();
+    }
+  }
+}

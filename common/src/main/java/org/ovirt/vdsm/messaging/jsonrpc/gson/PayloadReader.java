@@ -1,0 +1,405 @@
+package org.ovirt.vdsm.messaging.jsonrpc.gson;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcMessage;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcNotification;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload.Invalid;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload.Item;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload.Valid;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+
+/**
+ * Internal: reads one JSON-RPC 2.0 body in a single streaming pass over a strict {@link JsonReader}
+ * and classifies it into a {@link JsonRpcPayload}. Bad input never throws: it becomes {@link Invalid}
+ * items. The whole body is read before anything is returned, because "if the batch rpc call itself
+ * fails to be recognized as an valid JSON [...] the response from the Server MUST be a single
+ * Response object" (JSON-RPC 2.0, section 6), wherever the syntax error is.
+ *
+ * <p>Only the members a message is made of ({@code jsonrpc}, {@code method}, {@code params}, {@code
+ * id}, {@code result}, {@code error}) are kept as trees; other members are checked for syntax and
+ * dropped. Each call uses its own state, so the class is thread-safe.
+ */
+public final class PayloadReader {
+
+  /** Gson's own element adapter, used only to read numbers exactly as they were written. */
+  private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
+
+  private static final int MAX_ECHO = 100;
+
+  private static final Pattern LOCATION = Pattern.compile(" at line (\\d+) column (\\d+)");
+
+  private final JsonReader in;
+  private final int nestingLimit;
+  /** The first duplicate member found inside a kept member value of the current message. */
+  private String nestedDuplicate;
+
+  private PayloadReader(JsonReader in, int nestingLimit) {
+    this.in = in;
+    this.nestingLimit = nestingLimit;
+  }
+
+  /**
+   * Reads and classifies a whole body.
+   *
+   * @param reader the body's characters; read to its end, not closed
+   * @param nestingLimit the deepest nesting of arrays and objects accepted, the outermost counted;
+   *     deeper input is a parse error
+   * @return the classified payload, never {@code null}
+   */
+  public static JsonRpcPayload read(Reader reader, int nestingLimit) {
+    requireNonNull(reader, "reader");
+    if (nestingLimit < 1) {
+      throw new IllegalArgumentException("nestingLimit must be at least 1: " + nestingLimit);
+    }
+    JsonReader in = new JsonReader(reader);
+    in.setStrictness(Strictness.STRICT);
+    in.setNestingLimit(nestingLimit);
+    return new PayloadReader(in, nestingLimit).readPayload();
+  }
+
+  private JsonRpcPayload readPayload() {
+    boolean afterValue = false;
+    try {
+      JsonRpcPayload payload;
+      if (in.peek() == JsonToken.BEGIN_ARRAY) {
+        in.beginArray();
+        List<Item> items = new ArrayList<>();
+        while (in.hasNext()) {
+          items.add(readItem(true));
+        }
+        in.endArray();
+        payload =
+            items.isEmpty()
+                // "rpc call with an empty Array" is answered with one Response object, not an array.
+                ? single(invalid(JsonRpcId.NULL, "an empty array is not a valid batch"))
+                : new JsonRpcPayload(true, items);
+      } else {
+        payload = single(readItem(false));
+      }
+      afterValue = true;
+      if (in.peek() != JsonToken.END_DOCUMENT) {
+        throw new MalformedJsonException("more than one JSON value");
+      }
+      return payload;
+    } catch (IOException e) {
+      return single(
+          new Invalid(JsonRpcId.NULL, JsonRpcError.parseError(describe(e, afterValue))));
+    }
+  }
+
+  private static JsonRpcPayload single(Item item) {
+    return new JsonRpcPayload(false, List.of(item));
+  }
+
+  private String describe(IOException e, boolean afterValue) {
+    if (e instanceof CharacterCodingException) {
+      return "the body is not valid UTF-8";
+    }
+    String text = e.getMessage() == null ? "" : e.getMessage();
+    Matcher m = LOCATION.matcher(text);
+    String where = m.find() ? " at line " + m.group(1) + " column " + m.group(2) : "";
+    if (text.startsWith("Nesting limit")) {
+      return "arrays and objects nested deeper than " + nestingLimit + " levels" + where;
+    }
+    if (e instanceof EOFException) {
+      return "unexpected end of input" + where;
+    }
+    if (afterValue) {
+      return "unexpected data after the JSON value" + where;
+    }
+    return "malformed JSON" + where;
+  }
+
+  private Item readItem(boolean inBatch) throws IOException {
+    JsonToken token = in.peek();
+    if (token == JsonToken.BEGIN_OBJECT) {
+      return readMessage();
+    }
+    readValue(false);
+    return invalid(
+        JsonRpcId.NULL,
+        (inBatch ? "a batch member must be an object, not " : "the body must be an object or an array, not ")
+            + kind(token));
+  }
+
+  private static String kind(JsonToken token) {
+    return switch (token) {
+      case BEGIN_ARRAY -> "an array";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      default -> "an object";
+    };
+  }
+
+  /** Reads one object, in whatever member order, and classifies it. */
+  private Item readMessage() throws IOException {
+    in.beginObject();
+    nestedDuplicate = null;
+    Set<String> names = new HashSet<>();
+    String duplicate = null;
+    JsonElement jsonrpc = null;
+    JsonElement method = null;
+    JsonElement params = null;
+    JsonElement id = null;
+    JsonElement result = null;
+    JsonElement error = null;
+    while (in.hasNext()) {
+      String name = in.nextName();
+      if (!names.add(name)) {
+        if (duplicate == null) {
+          duplicate = name;
+        }
+        readValue(false);
+        continue;
+      }
+      switch (name) {
+        case "jsonrpc" -> jsonrpc = readValue(true);
+        case "method" -> method = readValue(true);
+        case "params" -> params = readValue(true);
+        case "id" -> id = readValue(true);
+        case "result" -> result = readValue(true);
+        case "error" -> error = readValue(true);
+        default -> readValue(false); // "liberal": unknown members are ignored
+      }
+    }
+    in.endObject();
+    return classify(jsonrpc, method, params, id, result, error, duplicate);
+  }
+
+  private Item classify(
+      JsonElement jsonrpc,
+      JsonElement method,
+      JsonElement params,
+      JsonElement idMember,
+      JsonElement result,
+      JsonElement error,
+      String duplicate) {
+    // The id is read first so that every later error can echo it when it is of a valid kind.
+    JsonRpcId id = null;
+    String idProblem = null;
+    if (idMember != null && !"id".equals(duplicate)) {
+      if (idMember.isJsonNull()) {
+        id = JsonRpcId.NULL;
+      } else if (isString(idMember)) {
+        id = new JsonRpcId.StringId(idMember.getAsString());
+      } else if (isNumber(idMember)) {
+        try {
+          id = new JsonRpcId.NumberId(new BigDecimal(idMember.getAsString()));
+        } catch (NumberFormatException e) {
+          idProblem = "'id' is a number out of range";
+        }
+      } else {
+        idProblem = "'id' must be a string, a number or null";
+      }
+    }
+    JsonRpcId echo = id == null ? JsonRpcId.NULL : id;
+
+    if (duplicate != null) {
+      return invalid(echo, "duplicate member '" + shorten(duplicate) + "'");
+    }
+    if (nestedDuplicate != null) {
+      return invalid(echo, nestedDuplicate);
+    }
+    if (jsonrpc == null) {
+      return invalid(echo, "missing 'jsonrpc' member (must be \"2.0\")");
+    }
+    if (!isString(jsonrpc) || !JsonRpcMessage.VERSION.equals(jsonrpc.getAsString())) {
+      return invalid(echo, "'jsonrpc' must be the string \"2.0\"");
+    }
+    if (idProblem != null) {
+      return invalid(JsonRpcId.NULL, idProblem);
+    }
+    if (method != null) {
+      if (!isString(method)) {
+        return invalid(echo, "'method' must be a string");
+      }
+      if (params != null && !params.isJsonObject() && !params.isJsonArray()) {
+        return invalid(echo, "'params' must be an object or an array");
+      }
+      JsonRpcMessage message =
+          idMember == null
+              // "A Notification is a Request object without an "id" member."
+              ? new JsonRpcNotification(method.getAsString(), params)
+              : new JsonRpcRequest(id, method.getAsString(), params);
+      return new Valid(message);
+    }
+    if (result == null && error == null) {
+      return invalid(echo, "the object has no 'method', 'result' or 'error' member");
+    }
+    if (result != null && error != null) {
+      // "Either the result member or error member MUST be included, but both members MUST NOT be."
+      return invalid(echo, "a response must not have both 'result' and 'error'");
+    }
+    if (id == null) {
+      return invalid(JsonRpcId.NULL, "a response must have an 'id' member");
+    }
+    if (result != null) {
+      return new Valid(new JsonRpcResponse(id, result, null));
+    }
+    if (!error.isJsonObject()) {
+      return invalid(id, "'error' must be an object");
+    }
+    JsonObject errorObject = error.getAsJsonObject();
+    JsonElement code = errorObject.get("code");
+    JsonElement message = errorObject.get("message");
+    if (code == null) {
+      return invalid(id, "'error' must have a 'code' member");
+    }
+    int codeValue;
+    try {
+      if (!isNumber(code)) {
+        throw new NumberFormatException();
+      }
+      codeValue = new BigDecimal(code.getAsString()).intValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      return invalid(id, "'error.code' must be an integer in the 32-bit range");
+    }
+    if (message == null) {
+      return invalid(id, "'error' must have a 'message' member");
+    }
+    if (!isString(message)) {
+      return invalid(id, "'error.message' must be a string");
+    }
+    // An explicit "data": null is kept as JSON null; an absent member is Java null.
+    JsonRpcError rpcError = new JsonRpcError(codeValue, message.getAsString(), errorObject.get("data"));
+    return new Valid(JsonRpcResponse.failure(id, rpcError));
+  }
+
+  private static boolean isString(JsonElement e) {
+    return e instanceof JsonPrimitive p && p.isString();
+  }
+
+  private static boolean isNumber(JsonElement e) {
+    return e instanceof JsonPrimitive p && p.isNumber();
+  }
+
+  /** Member names come from the peer: echo at most {@value #MAX_ECHO} characters of them. */
+  private static String shorten(String text) {
+    return text.length() <= MAX_ECHO ? text : text.substring(0, MAX_ECHO) + "...";
+  }
+
+  private static Invalid invalid(JsonRpcId id, String detail) {
+    return new Invalid(id, JsonRpcError.invalidRequest(detail));
+  }
+
+  /**
+   * Reads the next value, checking its syntax fully (strings are decoded, never skipped). With
+   * {@code keep} it returns the value as a tree and records the first duplicate member name found
+   * inside it; without, it returns {@code null}. Iterative: the depth is bounded by the reader's
+   * nesting limit, not by the Java stack.
+   */
+  private JsonElement readValue(boolean keep) throws IOException {
+    Deque<JsonElement> open = new ArrayDeque<>();
+    JsonElement root = null;
+    String name = null;
+    int depth = 0;
+    do {
+      JsonToken token = in.peek();
+      JsonElement value;
+      switch (token) {
+        case BEGIN_OBJECT -> {
+          in.beginObject();
+          value = keep ? new JsonObject() : null;
+        }
+        case BEGIN_ARRAY -> {
+          in.beginArray();
+          value = keep ? new JsonArray() : null;
+        }
+        case END_OBJECT -> {
+          in.endObject();
+          depth--;
+          if (keep) {
+            open.pop();
+          }
+          continue;
+        }
+        case END_ARRAY -> {
+          in.endArray();
+          depth--;
+          if (keep) {
+            open.pop();
+          }
+          continue;
+        }
+        case NAME -> {
+          name = in.nextName();
+          if (keep
+              && nestedDuplicate == null
+              && ((JsonObject) open.peek()).has(name)) {
+            nestedDuplicate = "duplicate member '" + shorten(name) + "' at " + shorten(in.getPath());
+          }
+          continue;
+        }
+        case STRING -> {
+          String s = in.nextString();
+          value = keep ? new JsonPrimitive(s) : null;
+        }
+        case NUMBER -> {
+          if (keep) {
+            value = ELEMENTS.read(in); // keeps the number's text exactly
+          } else {
+            in.nextString();
+            value = null;
+          }
+        }
+        case BOOLEAN -> {
+          boolean b = in.nextBoolean();
+          value = keep ? new JsonPrimitive(b) : null;
+        }
+        case NULL -> {
+          in.nextNull();
+          value = keep ? JsonNull.INSTANCE : null;
+        }
+        default -> throw new EOFException("unexpected end of input");
+      }
+      if (keep) {
+        JsonElement parent = open.peek();
+        if (parent == null) {
+          root = value;
+        } else if (parent instanceof JsonArray array) {
+          array.add(value);
+        } else {
+          ((JsonObject) parent).add(name, value);
+        }
+        if (token == JsonToken.BEGIN_OBJECT || token == JsonToken.BEGIN_ARRAY) {
+          open.push(value);
+        }
+      }
+      if (token == JsonToken.BEGIN_OBJECT || token == JsonToken.BEGIN_ARRAY) {
+        depth++;
+      }
+    } while (depth > 0);
+    return root;
+  }
+}
