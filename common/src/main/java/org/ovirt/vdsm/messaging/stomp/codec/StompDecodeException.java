@@ -9,10 +9,10 @@ import org.ovirt.vdsm.messaging.stomp.StompHeaders;
 
 /**
  * A STOMP frame that could not be decoded: a short {@link #reason()} (one of the constants of this
- * class) and a human readable detail. The connection cannot be used after it: "If the server cannot
- * successfully process the [frame] for any reason, the server MUST send the client an ERROR frame
- * and then close the connection" (STOMP 1.2, ERROR), which is the frame {@link #toErrorFrame()}
- * builds.
+ * class) and a human readable detail. The connection cannot be used after it: the server sends the
+ * frame {@link #toErrorFrame()} builds and closes ("The server MAY send ERROR frames if something
+ * goes wrong. In this case, it MUST then close the connection just after sending the ERROR frame",
+ * STOMP 1.2, ERROR).
  */
 public class StompDecodeException extends DecoderException {
   private static final long serialVersionUID = 1L;

@@ -4,10 +4,10 @@ package org.ovirt.vdsm.messaging.stomp.codec;
  * The limits of {@link StompFrameDecoder}, all counted in bytes of the wire form and checked before
  * the bytes are accumulated: a frame is refused as soon as it is known to exceed one of them.
  *
- * <p>"Clients and servers MAY impose limits on frame sizes [...] the number of frame headers [...]
- * the maximum length of header lines [...] the size of a frame body. If the limits are exceeded the
- * server SHOULD send the client an ERROR frame and then close the connection." (STOMP 1.2, Size
- * Limits)
+ * <p>"servers MAY place maximum limits on: the number of frame headers allowed in a single frame,
+ * the maximum length of header lines, the maximum size of a frame body. If these limits are exceeded
+ * the server SHOULD send the client an ERROR frame and then close the connection." (STOMP 1.2, Size
+ * Limits). The total size of the headers is limited too.
  *
  * @param maxLineBytes the longest command line or header line, without its EOL; default {@value
  *     #DEFAULT_MAX_LINE_BYTES} (8 KiB). At least {@value #MIN_LINE_BYTES}, the length of the longest

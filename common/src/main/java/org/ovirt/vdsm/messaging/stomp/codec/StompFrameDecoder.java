@@ -25,16 +25,17 @@ import org.ovirt.vdsm.messaging.stomp.StompHeaders;
  * </pre>
  *
  * <ul>
- *   <li>The command must be one of the 15 commands, spelled exactly ("commands are case sensitive").
+ *   <li>The command must be one of the 15 commands, spelled exactly (case sensitive); a command line
+ *       that cannot become one is refused without waiting for its EOL.
  *   <li>Heart-beats ("a single EOL") before a frame and after its NUL are skipped; nothing is emitted
  *       for them.
  *   <li>A header line is split at its first colon; a colon inside the value is kept as it is
  *       (liberal: real engines send {@code host:engine:54321} in CONNECT). A line without a colon,
  *       with an empty name or with a raw CR inside it is refused.
- *   <li>Header names and values are UTF-8 ("all frame headers [...] MUST be encoded as UTF-8") and,
+ *   <li>Header names and values are UTF-8 ("The commands and headers are encoded in UTF-8") and,
  *       for every command but CONNECT, STOMP and CONNECTED, unescaped: {@code \\}, {@code \n},
- *       {@code \r}, {@code \c}; "Undefined escape sequences such as \t MUST be treated as a fatal
- *       protocol error" (STOMP 1.2, Value Encoding).
+ *       {@code \r}, {@code \c}; "Undefined escape sequences such as \t (octet 92 and 116) MUST be
+ *       treated as a fatal protocol error" (STOMP 1.2, Value Encoding).
  *   <li>Repeated headers are kept in order; {@link StompFrame#header(String)} returns the first.
  *   <li>"If a content-length header is included, this number of octets MUST be read, regardless of
  *       whether or not there are NUL octets in the body" (STOMP 1.2, Body): the first {@code

@@ -25,7 +25,8 @@ import org.ovirt.vdsm.messaging.stomp.StompHeartBeat;
  *       return, line feed or colon octets" (STOMP 1.2, Value Encoding), so a value there containing
  *       CR or LF, or a name containing a colon, CR or LF, cannot be sent and is refused.
  *   <li>A frame with a non-empty body gets exactly one {@code content-length}, the true length of the
- *       body ("SHOULD include a content-length header", STOMP 1.2, Header content-length): it takes
+ *       body ("If a frame body is present, the SEND, MESSAGE and ERROR frames SHOULD include a
+ *       content-length header to ease frame parsing", STOMP 1.2, Header content-length): it takes
  *       the place of the first {@code content-length} the caller set, or comes after the other
  *       headers; further caller-set ones are dropped. A frame with an empty body gets {@code
  *       content-length:0} only if the caller set one.
