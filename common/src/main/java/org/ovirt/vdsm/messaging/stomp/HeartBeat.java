@@ -111,7 +111,7 @@ public record HeartBeat(long sendMs, long receiveMs) {
      * take into account an error margin"), or 0 when nothing is expected.
      */
     public long deadPeerTimeoutMs(double graceFactor) {
-      if (graceFactor < 1.0) {
+      if (!(graceFactor >= 1.0)) {
         throw new IllegalArgumentException("graceFactor must be >= 1: " + graceFactor);
       }
       return receiveMs == 0 ? 0 : (long) Math.ceil(receiveMs * graceFactor);

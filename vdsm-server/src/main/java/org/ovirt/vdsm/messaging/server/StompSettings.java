@@ -35,7 +35,7 @@ public record StompSettings(
     requestDestinations = Set.copyOf(requireNonNull(requestDestinations, "requestDestinations"));
     requireNonNull(defaultReplyTo, "defaultReplyTo");
     requireNonNull(limits, "limits");
-    if (heartBeatGraceFactor < 1.0) {
+    if (!(heartBeatGraceFactor >= 1.0)) {
       throw new IllegalArgumentException("heartBeatGraceFactor must be >= 1: " + heartBeatGraceFactor);
     }
   }
