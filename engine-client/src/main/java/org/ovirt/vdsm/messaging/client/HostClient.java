@@ -6,7 +6,9 @@ import com.google.gson.JsonElement;
 import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.ovirt.vdsm.messaging.client.internal.ClientStompHandler;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
@@ -80,19 +82,28 @@ public final class HostClient implements AutoCloseable {
   }
 
   /**
-   * Unsubscribes, sends DISCONNECT and waits (at most two seconds) for its receipt, then closes the
-   * connection. Calls still in flight fail with {@link ConnectionLostException}.
+   * Unsubscribes, sends DISCONNECT and waits up to {@code wait} for the host's receipt, then closes
+   * the connection. Calls still in flight fail with {@link ConnectionLostException}.
+   *
+   * @return whether the host confirmed the DISCONNECT before the connection closed
    */
-  @Override
-  public void close() {
+  public boolean disconnect(Duration wait) {
+    requireNonNull(wait, "wait");
     try {
-      handler.disconnect().get(2, TimeUnit.SECONDS);
+      return handler.disconnect().get(wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      // the host did not confirm in time: close anyway
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
     } finally {
-      channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+      channel.close().awaitUninterruptibly(wait.toMillis());
     }
+  }
+
+  /** {@link #disconnect} waiting at most two seconds for the receipt. */
+  @Override
+  public void close() {
+    disconnect(Duration.ofSeconds(2));
   }
 }

@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.ovirt.vdsm.messaging.Version;
 import org.ovirt.vdsm.messaging.server.api.HostApi;
 import org.ovirt.vdsm.messaging.server.api.HostFacts;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
@@ -56,10 +57,9 @@ public final class VdsmServer implements AutoCloseable {
     this.ioGroup = transport.newGroup(0, "vdsm-io", true);
   }
 
-  /** This build's version, from the jar manifest, or {@code dev} when run from classes. */
+  /** This build's version. */
   public static String version() {
-    String v = VdsmServer.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return Version.get();
   }
 
   /** The registered methods (register more before {@link #start}). */

@@ -48,7 +48,8 @@ public final class StompHeartBeatHandler extends IdleStateHandler {
   @Override
   protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
     if (evt.state() == IdleState.WRITER_IDLE) {
-      ctx.writeAndFlush(StompHeartBeat.INSTANCE, ctx.voidPromise());
+      // Through the whole pipeline: the frame encoder may sit after this handler.
+      ctx.channel().writeAndFlush(StompHeartBeat.INSTANCE, ctx.channel().voidPromise());
     } else if (evt.state() == IdleState.READER_IDLE) {
       log.warn(
           "{}: no data or heart-beat from the peer for {} ms, closing the connection",

@@ -155,8 +155,7 @@ public final class VdsmClientMain implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = VdsmClientMain.class.getPackage().getImplementationVersion();
-      return new String[] {"vdsm-client " + (v == null ? "dev" : v)};
+      return new String[] {"vdsm-client " + org.ovirt.vdsm.messaging.Version.get()};
     }
   }
 

@@ -52,7 +52,7 @@ public final class ClientStompHandler extends SimpleChannelInboundHandler<StompF
   private final Executor parsers;
   private final String subscriptionId = UUID.randomUUID().toString();
   private final CompletableFuture<Void> connected = new CompletableFuture<>();
-  private final Map<String, CompletableFuture<Void>> receipts = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Boolean>> receipts = new ConcurrentHashMap<>();
   private final Map<JsonRpcId, Pending> pending = new ConcurrentHashMap<>();
 
   private volatile Channel channel;
@@ -106,9 +106,9 @@ public final class ClientStompHandler extends SimpleChannelInboundHandler<StompF
         parsers.execute(() -> onAnswer(body));
       }
       case RECEIPT -> {
-        CompletableFuture<Void> r = receipts.remove(String.valueOf(frame.header(StompHeaders.RECEIPT_ID)));
+        CompletableFuture<Boolean> r = receipts.remove(String.valueOf(frame.header(StompHeaders.RECEIPT_ID)));
         if (r != null) {
-          r.complete(null);
+          r.complete(true);
         }
       }
       case ERROR -> {
@@ -248,19 +248,19 @@ public final class ClientStompHandler extends SimpleChannelInboundHandler<StompF
   }
 
   /**
-   * Sends DISCONNECT with a receipt and completes when the receipt arrives or the connection
-   * closes; the caller closes the channel afterwards.
+   * Sends UNSUBSCRIBE and DISCONNECT with a receipt; completes with {@code true} when the receipt
+   * arrives, {@code false} when the connection closes first. The caller closes the channel.
    */
-  public CompletableFuture<Void> disconnect() {
+  public CompletableFuture<Boolean> disconnect() {
     Channel ch = channel;
-    CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
     if (ch == null || !ch.isActive()) {
-      done.complete(null);
+      done.complete(false);
       return done;
     }
     String receipt = "disconnect-" + subscriptionId;
     receipts.put(receipt, done);
-    ch.closeFuture().addListener(f -> done.complete(null));
+    ch.closeFuture().addListener(f -> done.complete(false));
     ch.write(
         StompFrame.builder(StompCommand.UNSUBSCRIBE).header(StompHeaders.ID, subscriptionId).build(),
         ch.voidPromise());
@@ -296,7 +296,7 @@ public final class ClientStompHandler extends SimpleChannelInboundHandler<StompF
     for (JsonRpcId id : pending.keySet()) {
       fail(id, lost);
     }
-    receipts.values().forEach(r -> r.complete(null));
+    receipts.values().forEach(r -> r.complete(false));
     super.channelInactive(ctx);
   }
 

@@ -31,7 +31,7 @@ import org.ovirt.vdsm.messaging.tls.TlsContexts;
 public final class Demo {
   private final PrintStream out;
 
-  Demo(PrintStream out) {
+  public Demo(PrintStream out) {
     this.out = out;
   }
 
@@ -42,7 +42,7 @@ public final class Demo {
     System.exit(new Demo(System.out).run());
   }
 
-  int run() throws Exception {
+  public int run() throws Exception {
     Path dir = Files.createTempDirectory("vdsm-demo-pki");
     try {
       return session(dir);
@@ -64,7 +64,8 @@ public final class Demo {
 
       try (EngineClientFactory factory = EngineClientFactory.builder().pki(pki).defaultTimeout(Duration.ofSeconds(10)).build()) {
         long c0 = System.nanoTime();
-        try (HostClient host = factory.connect("localhost", bound.getPort()).get()) {
+        HostClient host = factory.connect("localhost", bound.getPort()).get();
+        try {
           step("connect", "TLS handshake + STOMP CONNECT + SUBSCRIBE in " + ms(c0) + " ms");
 
           timed("Host.ping2", host, null);
@@ -83,8 +84,10 @@ public final class Demo {
             }
             step("Host.noSuchMethod", "error " + rpc.code() + " \"" + rpc.error().message() + "\" (as expected)");
           }
+        } finally {
+          boolean confirmed = host.disconnect(Duration.ofSeconds(2));
+          step("disconnect", "UNSUBSCRIBE + DISCONNECT, " + (confirmed ? "receipt received" : "no receipt"));
         }
-        step("disconnect", "UNSUBSCRIBE + DISCONNECT, receipt received");
       }
     }
     step("server", "stopped; total " + ms(t0) + " ms");
