@@ -83,10 +83,41 @@ public final class JsonRpcDispatcher implements AutoCloseable {
       workers.execute(() -> run(body, flowId, reply));
     } catch (RejectedExecutionException e) {
       log.warn("request queue full, answering 1100 (flow id {})", flowId);
-      JsonRpcError busy =
-          new JsonRpcError(JsonRpcError.NOT_ENOUGH_RESOURCES, "Not enough resources: request queue is full");
-      reply.accept(JsonRpcCodec.encode(JsonRpcResponse.failure(JsonRpcId.NULL, busy)));
+      reply.accept(JsonRpcCodec.encode(JsonRpcResponse.failure(JsonRpcId.NULL, busy())));
     }
+  }
+
+  /**
+   * Runs one call of {@code method} on the worker pool, for bindings other than JSON-RPC (legacy
+   * XML-RPC): the same methods, parameter mapping and error codes. {@code done} receives the
+   * response on a worker thread, or at once with error 1100 when the pool's queue is full.
+   *
+   * @param method {@code Namespace.verb}
+   * @param params a JSON object or array, or {@code null}
+   * @param flowId the flow id for the logging MDC, or {@code null}
+   */
+  public void execute(String method, JsonElement params, String flowId, Consumer<JsonRpcResponse> done) {
+    requireNonNull(method, "method");
+    requireNonNull(done, "done");
+    try {
+      workers.execute(() -> {
+        if (flowId != null) {
+          MDC.put(FLOW_ID_MDC_KEY, flowId);
+        }
+        try {
+          done.accept(call(JsonRpcId.NULL, method, params));
+        } finally {
+          MDC.remove(FLOW_ID_MDC_KEY);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.warn("request queue full, answering 1100 to {} (flow id {})", method, flowId);
+      done.accept(JsonRpcResponse.failure(JsonRpcId.NULL, busy()));
+    }
+  }
+
+  private static JsonRpcError busy() {
+    return new JsonRpcError(JsonRpcError.NOT_ENOUGH_RESOURCES, "Not enough resources: request queue is full");
   }
 
   private void run(byte[] body, String flowId, Consumer<byte[]> reply) {
