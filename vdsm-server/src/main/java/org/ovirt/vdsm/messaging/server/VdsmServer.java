@@ -34,7 +34,7 @@ public final class VdsmServer implements AutoCloseable {
 
   private final VdsmServerConfig config;
   private final MethodRegistry methods;
-  private final Broker broker = new Broker();
+  private final Broker broker;
   private final JsonRpcDispatcher dispatcher;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup ioGroup;
@@ -52,6 +52,7 @@ public final class VdsmServer implements AutoCloseable {
   public VdsmServer(VdsmServerConfig config, MethodRegistry methods) {
     this.config = requireNonNull(config, "config");
     this.methods = requireNonNull(methods, "methods");
+    this.broker = new Broker(config.broker());
     this.dispatcher = new JsonRpcDispatcher(methods, config.workerThreads(), config.requestQueueCapacity());
     this.bossGroup = transport.newGroup(1, "vdsm-accept", true);
     this.ioGroup = transport.newGroup(0, "vdsm-io", true);

@@ -2,62 +2,293 @@ package org.ovirt.vdsm.messaging.server.broker;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The host's internal broker: subscriptions to destinations and topic delivery. A message sent to
- * a destination reaches every subscription to that destination and to each of its dot-separated
- * ancestors, as VDSM delivers every destination, {@code jms.queue.*} included.
+ * The host's internal broker: subscriptions, topics, queues and acknowledgements.
+ *
+ * <ul>
+ *   <li>A topic delivers each message to every subscription to that destination and to each of
+ *       its dot-separated ancestors ({@code jms.topic} receives {@code jms.topic.vdsm_requests}),
+ *       as VDSM delivers every destination, {@code jms.queue.*} included.
+ *   <li>A queue (a destination named in {@link BrokerConfig#queues}) delivers each message to one
+ *       of its subscriptions, round robin; a message not acknowledged by a client-ack subscription
+ *       is given to a subscriber again on NACK, UNSUBSCRIBE or disconnect. Ancestor subscriptions
+ *       do not take part in queues.
+ * </ul>
+ *
+ * <p>All state is guarded by one lock; deliveries only enqueue frames on channels, so the lock is
+ * never held across I/O.
  */
 public final class Broker {
-  private final ConcurrentHashMap<String, Set<MessageSink>> subscribers = new ConcurrentHashMap<>();
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
-  /** Subscribes {@code sink} to {@code destination}. */
-  public void subscribe(String destination, MessageSink sink) {
-    requireNonNull(sink, "sink");
-    subscribers.computeIfAbsent(requireNonNull(destination, "destination"), d -> new CopyOnWriteArraySet<>()).add(sink);
+  private final BrokerConfig config;
+  private final Object lock = new Object();
+  private final Map<String, List<Subscription>> topics = new HashMap<>();
+  private final Map<String, QueueState> queues = new HashMap<>();
+  private final Map<BrokerSession, Map<String, Subscription>> sessions = new HashMap<>();
+  private final AtomicLong messageIds = new AtomicLong();
+  private final AtomicLong ackIds = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+
+  /** A queue: its waiting messages and its subscribers in round-robin order. */
+  private static final class QueueState {
+    final Deque<Message> pending = new ArrayDeque<>();
+    final List<Subscription> consumers = new ArrayList<>();
+    int next;
   }
 
-  /** Removes {@code sink} from {@code destination}; unknown pairs are ignored. */
-  public void unsubscribe(String destination, MessageSink sink) {
-    subscribers.computeIfPresent(
-        destination,
-        (d, set) -> {
-          set.remove(sink);
-          return set.isEmpty() ? null : set;
-        });
+  public Broker(BrokerConfig config) {
+    this.config = requireNonNull(config, "config");
+  }
+
+  /** Whether {@code destination} has queue semantics. */
+  public boolean isQueue(String destination) {
+    return config.queues().contains(destination);
   }
 
   /**
-   * Delivers a message to every subscriber of {@code destination} and of its ancestors.
+   * Subscribes {@code session} to {@code destination} under {@code id}.
    *
-   * @return how many subscriptions it reached
+   * @throws IllegalArgumentException when the session already has a subscription {@code id}
    */
-  public int publish(String destination, String contentType, byte[] body) {
-    requireNonNull(destination, "destination");
-    requireNonNull(body, "body");
-    int delivered = 0;
-    String name = destination;
-    while (true) {
-      Set<MessageSink> sinks = subscribers.get(name);
-      if (sinks != null) {
-        for (MessageSink sink : sinks) {
-          sink.deliver(destination, contentType, body);
-          delivered++;
-        }
+  public Subscription subscribe(BrokerSession session, String id, String destination, AckMode ackMode) {
+    Subscription s = new Subscription(session, id, destination, ackMode);
+    synchronized (lock) {
+      Map<String, Subscription> own = sessions.computeIfAbsent(session, k -> new LinkedHashMap<>());
+      if (own.containsKey(id)) {
+        throw new IllegalArgumentException("subscription id " + id + " is in use on this connection");
       }
-      int dot = name.lastIndexOf('.');
-      if (dot <= 0) {
-        return delivered;
+      own.put(id, s);
+      if (isQueue(destination)) {
+        QueueState q = queues.computeIfAbsent(destination, d -> new QueueState());
+        q.consumers.add(s);
+        drain(q);
+      } else {
+        topics.computeIfAbsent(destination, d -> new ArrayList<>()).add(s);
       }
-      name = name.substring(0, dot);
+    }
+    return s;
+  }
+
+  /** The session's subscription called {@code id}, or {@code null}. */
+  public Subscription find(BrokerSession session, String id) {
+    synchronized (lock) {
+      Map<String, Subscription> own = sessions.get(session);
+      return own == null ? null : own.get(id);
     }
   }
 
-  /** How many destinations have at least one subscriber. */
-  public int destinationCount() {
-    return subscribers.size();
+  /** The session's subscriptions, in the order they were made. */
+  public List<Subscription> subscriptions(BrokerSession session) {
+    synchronized (lock) {
+      Map<String, Subscription> own = sessions.get(session);
+      return own == null ? List.of() : List.copyOf(own.values());
+    }
+  }
+
+  /**
+   * Ends the session's subscription {@code id}; its unacknowledged queue messages go to other
+   * subscribers.
+   *
+   * @return whether there was such a subscription
+   */
+  public boolean unsubscribe(BrokerSession session, String id) {
+    synchronized (lock) {
+      Map<String, Subscription> own = sessions.get(session);
+      Subscription s = own == null ? null : own.remove(id);
+      if (s == null) {
+        return false;
+      }
+      remove(s);
+      return true;
+    }
+  }
+
+  /** Ends every subscription of a session that went away; redelivers what it had not acked. */
+  public void disconnected(BrokerSession session) {
+    synchronized (lock) {
+      Map<String, Subscription> own = sessions.remove(session);
+      if (own != null) {
+        own.values().forEach(this::remove);
+      }
+    }
+  }
+
+  private void remove(Subscription s) {
+    if (isQueue(s.destination())) {
+      QueueState q = queues.get(s.destination());
+      q.consumers.remove(s);
+      List<Message> back = s.drainUnacked();
+      for (int i = back.size() - 1; i >= 0; i--) {
+        q.pending.addFirst(back.get(i));
+      }
+      drain(q);
+      if (q.consumers.isEmpty() && q.pending.isEmpty()) {
+        queues.remove(s.destination());
+      }
+    } else {
+      List<Subscription> subs = topics.get(s.destination());
+      subs.remove(s);
+      if (subs.isEmpty()) {
+        topics.remove(s.destination());
+      }
+    }
+  }
+
+  /**
+   * Sends a message to {@code destination}.
+   *
+   * @return how many subscriptions it was delivered to (0 for a queue that keeps it for later)
+   */
+  public int publish(String destination, String contentType, byte[] body) {
+    Message m = new Message("m-" + messageIds.incrementAndGet(), destination, contentType, body);
+    synchronized (lock) {
+      if (isQueue(destination)) {
+        QueueState q = queues.computeIfAbsent(destination, d -> new QueueState());
+        if (q.pending.size() >= config.maxPendingPerQueue()) {
+          dropped.incrementAndGet();
+          log.warn("queue {} is full ({} messages waiting): dropping a message", destination, q.pending.size());
+          return 0;
+        }
+        q.pending.addLast(m);
+        return drain(q);
+      }
+      int delivered = 0;
+      String name = destination;
+      while (true) {
+        List<Subscription> subs = topics.get(name);
+        if (subs != null) {
+          for (Subscription s : subs) {
+            delivered += deliver(s, m) ? 1 : 0;
+          }
+        }
+        int dot = name.lastIndexOf('.');
+        if (dot <= 0) {
+          return delivered;
+        }
+        name = name.substring(0, dot);
+      }
+    }
+  }
+
+  /** Gives waiting queue messages to consumers with room, round robin. */
+  private int drain(QueueState q) {
+    int delivered = 0;
+    while (!q.pending.isEmpty() && !q.consumers.isEmpty()) {
+      Subscription target = null;
+      for (int tried = 0; tried < q.consumers.size(); tried++) {
+        Subscription s = q.consumers.get(q.next % q.consumers.size());
+        q.next = (q.next + 1) % q.consumers.size();
+        if (hasRoom(s)) {
+          target = s;
+          break;
+        }
+      }
+      if (target == null) {
+        return delivered; // every consumer is at its unacknowledged limit
+      }
+      deliver(target, q.pending.pollFirst());
+      delivered++;
+    }
+    return delivered;
+  }
+
+  private boolean hasRoom(Subscription s) {
+    return s.ackMode() == AckMode.AUTO || s.unackedCount() < config.maxUnackedPerSubscription();
+  }
+
+  private boolean deliver(Subscription s, Message m) {
+    if (s.ackMode() == AckMode.AUTO) {
+      s.session().deliver(s, m, null);
+      return true;
+    }
+    if (!hasRoom(s)) {
+      dropped.incrementAndGet();
+      log.warn("{} has {} unacknowledged messages: skipping a message on {}", s, s.unackedCount(), m.destination());
+      return false;
+    }
+    String ackId = "a-" + ackIds.incrementAndGet();
+    s.delivered(ackId, m);
+    s.session().deliver(s, m, ackId);
+    return true;
+  }
+
+  /**
+   * Acknowledges the message delivered with {@code ackId} to one of the session's subscriptions
+   * (and, for ack:client, every earlier one on it).
+   *
+   * @return whether the id was known
+   */
+  public boolean ack(BrokerSession session, String ackId) {
+    synchronized (lock) {
+      Subscription s = holder(session, ackId);
+      if (s == null) {
+        return false;
+      }
+      s.settle(ackId);
+      if (isQueue(s.destination())) {
+        drain(queues.get(s.destination()));
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Refuses the message delivered with {@code ackId} (and, for ack:client, every earlier one): a
+   * queue gives them to a subscriber again; a topic drops them.
+   *
+   * @return whether the id was known
+   */
+  public boolean nack(BrokerSession session, String ackId) {
+    synchronized (lock) {
+      Subscription s = holder(session, ackId);
+      if (s == null) {
+        return false;
+      }
+      List<Message> refused = s.settle(ackId);
+      if (isQueue(s.destination())) {
+        QueueState q = queues.get(s.destination());
+        for (int i = refused.size() - 1; i >= 0; i--) {
+          q.pending.addFirst(refused.get(i));
+        }
+        drain(q);
+      }
+      return true;
+    }
+  }
+
+  private Subscription holder(BrokerSession session, String ackId) {
+    Map<String, Subscription> own = sessions.get(session);
+    if (own != null) {
+      for (Subscription s : own.values()) {
+        if (s.holds(ackId)) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Messages dropped so far (full queues, subscribers at their unacknowledged limit). */
+  public long droppedCount() {
+    return dropped.get();
+  }
+
+  /** How many sessions have at least one subscription. */
+  public int sessionCount() {
+    synchronized (lock) {
+      return sessions.size();
+    }
   }
 }

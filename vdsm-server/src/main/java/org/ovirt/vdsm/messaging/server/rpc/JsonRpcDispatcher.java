@@ -2,17 +2,23 @@ package org.ovirt.vdsm.messaging.server.rpc;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
@@ -27,13 +33,18 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs JSON-RPC 2.0 message bodies against the {@link MethodRegistry}: parses them, calls the
- * methods and builds the answer, all on a bounded worker pool (never on a network thread).
+ * Runs JSON-RPC 2.0 message bodies against the {@link MethodRegistry}, never on a network thread:
+ * bodies are parsed on a small parser pool, then each call runs on the bounded executor of its
+ * {@link Subsystem}, so a slow storage call never delays a VM call.
  *
  * <p>JSON-RPC 2.0 rules: a batch is answered with one array holding a response per request, in
  * order; notifications are executed and never answered, so a body of notifications only gets no
- * answer at all; every invalid member is answered with its error. When the pool's queue is full the
- * body is refused at once with VDSM's code 1100 ("Not enough resources") so the engine backs off.
+ * answer at all; every invalid member is answered with its error.
+ *
+ * <p>Bounds: a full parser queue is answered at once with VDSM's 1100 ("Not enough resources", id
+ * null: the body was not read), a full subsystem queue answers that call with 1100 and its id, so
+ * the engine backs off. A call still running at its deadline is answered with -32000 and
+ * cancelled (its thread interrupted).
  */
 public final class JsonRpcDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsonRpcDispatcher.class);
@@ -41,36 +52,53 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   /** The SLF4J MDC key holding the flow id while a request runs. */
   public static final String FLOW_ID_MDC_KEY = "ovirtCorrelationId";
 
-  private final MethodRegistry registry;
-  private final ThreadPoolExecutor workers;
+  /** The error code of a call that ran past its deadline (JSON-RPC's server-error range). */
+  public static final int REQUEST_TIMEOUT = -32000;
 
-  /**
-   * @param registry the methods
-   * @param threads worker threads
-   * @param queueCapacity bodies that may wait for a worker; more are refused with 1100
-   */
+  private final MethodRegistry registry;
+  private final ParamValidator validator;
+  private final DispatcherSettings settings;
+  private final ThreadPoolExecutor parsers;
+  private final Map<Subsystem, ThreadPoolExecutor> executors = new EnumMap<>(Subsystem.class);
+  private final ScheduledThreadPoolExecutor deadlines;
+
+  /** A dispatcher that maps params by registered names only and has one thread per subsystem. */
   public JsonRpcDispatcher(MethodRegistry registry, int threads, int queueCapacity) {
+    this(registry, ParamValidator.BY_REGISTERED_NAMES,
+        DispatcherSettings.DEFAULTS.withThreadsPerSubsystem(threads).withQueuePerSubsystem(queueCapacity));
+  }
+
+  public JsonRpcDispatcher(MethodRegistry registry, ParamValidator validator, DispatcherSettings settings) {
     this.registry = requireNonNull(registry, "registry");
-    if (threads < 1 || queueCapacity < 1) {
-      throw new IllegalArgumentException("threads and queueCapacity must be >= 1");
+    this.validator = requireNonNull(validator, "validator");
+    this.settings = requireNonNull(settings, "settings");
+    this.parsers = pool("jsonrpc-parser", settings.parserThreads(), settings.parserQueue());
+    for (Subsystem s : Subsystem.values()) {
+      executors.put(s, pool("jsonrpc-" + s.eventName(), settings.threadsPerSubsystem(), settings.queuePerSubsystem()));
     }
-    this.workers =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(queueCapacity),
-            r -> {
-              Thread t = new Thread(r, "jsonrpc-worker");
-              t.setDaemon(true);
-              return t;
-            });
+    this.deadlines = new ScheduledThreadPoolExecutor(1, daemon("jsonrpc-deadlines"));
+    this.deadlines.setRemoveOnCancelPolicy(true);
+  }
+
+  private static ThreadPoolExecutor pool(String name, int threads, int queue) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(
+        threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), daemon(name));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
-   * Handles one message body. {@code reply} receives the answer body (a UTF-8 JSON response or array
-   * of responses), on a worker thread, and is not called when there is nothing to answer.
+   * Handles one message body. {@code reply} receives the answer body (a UTF-8 JSON response or
+   * array of responses) on a worker thread, and is not called when there is nothing to answer.
    *
    * @param body the JSON-RPC message body as received
    * @param flowId the request's {@code ovirtCorrelationId}, or {@code null}
@@ -80,7 +108,13 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     requireNonNull(body, "body");
     requireNonNull(reply, "reply");
     try {
-      workers.execute(() -> run(body, flowId, reply));
+      parsers.execute(() -> {
+        try {
+          answer(body, flowId).thenAccept(answer -> answer.ifPresent(reply));
+        } catch (RuntimeException e) {
+          log.error("failed to answer a request body", e);
+        }
+      });
     } catch (RejectedExecutionException e) {
       log.warn("request queue full, answering 1100 (flow id {})", flowId);
       reply.accept(JsonRpcCodec.encode(JsonRpcResponse.failure(JsonRpcId.NULL, busy())));
@@ -88,9 +122,9 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   }
 
   /**
-   * Runs one call of {@code method} on the worker pool, for bindings other than JSON-RPC (legacy
-   * XML-RPC): the same methods, parameter mapping and error codes. {@code done} receives the
-   * response on a worker thread, or at once with error 1100 when the pool's queue is full.
+   * Runs one call of {@code method}, for bindings other than JSON-RPC (legacy XML-RPC): the same
+   * methods, parameter checks, executors, deadlines and error codes. {@code done} receives the
+   * response on a worker thread, or at once with error 1100 when the subsystem's queue is full.
    *
    * @param method {@code Namespace.verb}
    * @param params a JSON object or array, or {@code null}
@@ -99,20 +133,101 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   public void execute(String method, JsonElement params, String flowId, Consumer<JsonRpcResponse> done) {
     requireNonNull(method, "method");
     requireNonNull(done, "done");
+    submit(JsonRpcId.NULL, method, params, flowId).thenAccept(done);
+  }
+
+  /** Parses {@code body} and runs its calls; completes with the encoded answer, if any. */
+  CompletableFuture<Optional<byte[]>> answer(byte[] body, String flowId) {
+    JsonRpcPayload payload = JsonRpcCodec.decode(body);
+    List<CompletableFuture<JsonRpcResponse>> answers = new ArrayList<>(payload.items().size());
+    for (JsonRpcPayload.Item item : payload.items()) {
+      handle(item, flowId).ifPresent(answers::add);
+    }
+    if (answers.isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    if (!payload.batch()) {
+      return answers.get(0).thenApply(r -> Optional.of(JsonRpcCodec.encode(r)));
+    }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+        .thenApply(done -> Optional.of(JsonRpcCodec.encodeBatch(answers.stream().map(CompletableFuture::join).toList())));
+  }
+
+  private Optional<CompletableFuture<JsonRpcResponse>> handle(JsonRpcPayload.Item item, String flowId) {
+    if (item instanceof JsonRpcPayload.Invalid invalid) {
+      log.debug("invalid JSON-RPC message: {}", invalid.error().message());
+      return Optional.of(CompletableFuture.completedFuture(invalid.toResponse()));
+    }
+    JsonRpcMessage message = ((JsonRpcPayload.Valid) item).message();
+    if (message instanceof JsonRpcRequest request) {
+      return Optional.of(submit(request.id(), request.method(), request.params(), flowId));
+    }
+    if (message instanceof JsonRpcNotification notification) {
+      submit(JsonRpcId.NULL, notification.method(), notification.params(), flowId).thenAccept(r -> {
+        if (!r.isSuccess()) {
+          log.info("notification {} failed: {}", notification.method(), r.error().message());
+        }
+      });
+      return Optional.empty();
+    }
+    log.warn("ignoring a JSON-RPC response sent to the host: {}", ((JsonRpcResponse) message).id());
+    return Optional.empty();
+  }
+
+  /** Runs one call on its subsystem's executor, under the deadline. */
+  private CompletableFuture<JsonRpcResponse> submit(JsonRpcId id, String methodName, JsonElement params, String flowId) {
+    Optional<MethodRegistry.Registration> found = registry.find(methodName);
+    if (found.isEmpty()) {
+      return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, JsonRpcError.methodNotFound(methodName)));
+    }
+    MethodRegistry.Registration method = found.get();
+    CompletableFuture<JsonRpcResponse> result = new CompletableFuture<>();
+    Future<?> task;
     try {
-      workers.execute(() -> {
+      task = executors.get(Subsystem.ofMethod(methodName)).submit(() -> {
         if (flowId != null) {
           MDC.put(FLOW_ID_MDC_KEY, flowId);
         }
         try {
-          done.accept(call(JsonRpcId.NULL, method, params));
+          result.complete(call(id, method, params));
         } finally {
           MDC.remove(FLOW_ID_MDC_KEY);
         }
       });
     } catch (RejectedExecutionException e) {
-      log.warn("request queue full, answering 1100 to {} (flow id {})", method, flowId);
-      done.accept(JsonRpcResponse.failure(JsonRpcId.NULL, busy()));
+      log.warn("{} queue full, answering 1100 to {} (flow id {})", Subsystem.ofMethod(methodName), methodName, flowId);
+      return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, busy()));
+    }
+    long timeoutMs = settings.requestTimeout().toMillis();
+    ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+      JsonRpcError late = new JsonRpcError(REQUEST_TIMEOUT,
+          "Request timed out on the host after " + timeoutMs + " ms: " + methodName);
+      if (result.complete(JsonRpcResponse.failure(id, late))) {
+        log.warn("{} did not finish within {} ms: cancelled (flow id {})", methodName, timeoutMs, flowId);
+        task.cancel(true);
+      }
+    }, timeoutMs, TimeUnit.MILLISECONDS);
+    result.whenComplete((r, e) -> deadline.cancel(false));
+    return result;
+  }
+
+  private JsonRpcResponse call(JsonRpcId id, MethodRegistry.Registration method, JsonElement params) {
+    long start = System.nanoTime();
+    try {
+      JsonObject named = validator.validate(method, params);
+      JsonElement result = method.method().invoke(named);
+      log.debug("{} answered in {} us", method.name(), (System.nanoTime() - start) / 1000);
+      return JsonRpcResponse.success(id, result == null ? new JsonPrimitive(true) : result);
+    } catch (ApiException e) {
+      log.debug("{} failed: {} {}", method.name(), e.error().code(), e.error().message());
+      return JsonRpcResponse.failure(id, e.error());
+    } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        log.debug("{} interrupted at its deadline", method.name());
+      } else {
+        log.error("{} failed unexpectedly", method.name(), e);
+      }
+      return JsonRpcResponse.failure(id, new JsonRpcError(JsonRpcError.GENERAL_EXCEPTION, "General Exception"));
     }
   }
 
@@ -120,109 +235,23 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     return new JsonRpcError(JsonRpcError.NOT_ENOUGH_RESOURCES, "Not enough resources: request queue is full");
   }
 
-  private void run(byte[] body, String flowId, Consumer<byte[]> reply) {
-    if (flowId != null) {
-      MDC.put(FLOW_ID_MDC_KEY, flowId);
-    }
-    try {
-      byte[] answer = answer(body);
-      if (answer != null) {
-        reply.accept(answer);
-      }
-    } catch (RuntimeException e) {
-      log.error("failed to answer a request body", e);
-    } finally {
-      MDC.remove(FLOW_ID_MDC_KEY);
-    }
-  }
-
-  /** The answer body for {@code body}, or {@code null} when nothing is to be answered. */
-  byte[] answer(byte[] body) {
-    JsonRpcPayload payload = JsonRpcCodec.decode(body);
-    List<JsonRpcResponse> responses = new ArrayList<>(payload.items().size());
-    for (JsonRpcPayload.Item item : payload.items()) {
-      handle(item).ifPresent(responses::add);
-    }
-    if (responses.isEmpty()) {
-      return null;
-    }
-    return payload.batch() ? JsonRpcCodec.encodeBatch(responses) : JsonRpcCodec.encode(responses.get(0));
-  }
-
-  private Optional<JsonRpcResponse> handle(JsonRpcPayload.Item item) {
-    if (item instanceof JsonRpcPayload.Invalid invalid) {
-      log.debug("invalid JSON-RPC message: {}", invalid.error().message());
-      return Optional.of(invalid.toResponse());
-    }
-    JsonRpcMessage message = ((JsonRpcPayload.Valid) item).message();
-    if (message instanceof JsonRpcRequest request) {
-      return Optional.of(call(request.id(), request.method(), request.params()));
-    }
-    if (message instanceof JsonRpcNotification notification) {
-      JsonRpcResponse ignored = call(JsonRpcId.NULL, notification.method(), notification.params());
-      if (!ignored.isSuccess()) {
-        log.info("notification {} failed: {}", notification.method(), ignored.error().message());
-      }
-      return Optional.empty();
-    }
-    log.warn("ignoring a JSON-RPC response sent to the host: {}", ((JsonRpcResponse) message).id());
-    return Optional.empty();
-  }
-
-  private JsonRpcResponse call(JsonRpcId id, String methodName, JsonElement params) {
-    Optional<MethodRegistry.Registration> found = registry.find(methodName);
-    if (found.isEmpty()) {
-      return JsonRpcResponse.failure(id, JsonRpcError.methodNotFound(methodName));
-    }
-    MethodRegistry.Registration method = found.get();
-    long start = System.nanoTime();
-    try {
-      JsonObject named = byName(method, params);
-      JsonElement result = method.method().invoke(named);
-      log.debug("{} answered in {} us", methodName, (System.nanoTime() - start) / 1000);
-      return JsonRpcResponse.success(id, result == null ? new JsonPrimitive(true) : result);
-    } catch (ApiException e) {
-      log.debug("{} failed: {} {}", methodName, e.error().code(), e.error().message());
-      return JsonRpcResponse.failure(id, e.error());
-    } catch (RuntimeException e) {
-      log.error("{} failed unexpectedly", methodName, e);
-      return JsonRpcResponse.failure(
-          id, new JsonRpcError(JsonRpcError.GENERAL_EXCEPTION, "General Exception"));
-    }
-  }
-
-  private static JsonObject byName(MethodRegistry.Registration method, JsonElement params)
-      throws ApiException {
-    if (params == null) {
-      return new JsonObject();
-    }
-    if (params.isJsonObject()) {
-      return params.getAsJsonObject();
-    }
-    JsonArray positional = params.getAsJsonArray();
-    List<String> names = method.paramNames();
-    if (positional.size() > names.size()) {
-      throw new ApiException(
-          JsonRpcError.invalidParams(
-              method.name() + " takes at most " + names.size() + " parameters, got " + positional.size()));
-    }
-    JsonObject named = new JsonObject();
-    for (int i = 0; i < positional.size(); i++) {
-      named.add(names.get(i), positional.get(i));
-    }
-    return named;
-  }
-
   /** Stops taking bodies and waits up to five seconds for running calls. */
   @Override
   public void close() {
-    workers.shutdown();
+    parsers.shutdown();
+    executors.values().forEach(ThreadPoolExecutor::shutdown);
+    deadlines.shutdownNow();
     try {
-      if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
-        workers.shutdownNow();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      for (ThreadPoolExecutor pool : executors.values()) {
+        if (!pool.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          pool.shutdownNow();
+        }
       }
+      parsers.shutdownNow();
     } catch (InterruptedException e) {
-      workers.shutdownNow();
+      executors.values().forEach(ThreadPoolExecutor::shutdownNow);
+      parsers.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

@@ -5,16 +5,24 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ovirt.vdsm.messaging.server.StompSettings;
+import org.ovirt.vdsm.messaging.server.broker.AckMode;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
+import org.ovirt.vdsm.messaging.server.broker.BrokerSession;
 import org.ovirt.vdsm.messaging.server.broker.Destinations;
-import org.ovirt.vdsm.messaging.server.broker.MessageSink;
+import org.ovirt.vdsm.messaging.server.broker.Message;
+import org.ovirt.vdsm.messaging.server.broker.Subscription;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 import org.ovirt.vdsm.messaging.stomp.StompCommand;
@@ -26,46 +34,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client's STOMP 1.2 session on the host: CONNECT/STOMP, SUBSCRIBE, UNSUBSCRIBE, SEND,
- * ACK/NACK, DISCONNECT and receipts. SEND to a request destination goes to the JSON-RPC
- * dispatcher, and its answer goes back as MESSAGE to this connection's subscription covering the
- * request's {@code reply-to}; SEND elsewhere is published on the broker.
+ * One client's STOMP 1.2 session on the host: CONNECT/STOMP, SUBSCRIBE, UNSUBSCRIBE, SEND, ACK,
+ * NACK, BEGIN/COMMIT/ABORT, DISCONNECT and receipts. SEND to a request destination goes to the
+ * JSON-RPC dispatcher, and its answer goes back as MESSAGE to this connection's subscription
+ * covering the request's {@code reply-to} (never through a process-wide map: two connections may
+ * use the same request id); SEND elsewhere goes through the {@link Broker}.
  *
- * <p>A protocol error is answered with an ERROR frame and the connection is closed, in exactly one
- * place ({@link #errorThenClose}); "the server MUST then close the connection just after sending the
- * ERROR frame" (STOMP 1.2, ERROR).
+ * <p>Liberal where real peers deviate: SUBSCRIBE or SEND before CONNECT are served, a raw {@code :}
+ * in a CONNECT header value is kept, ACK and NACK never close the connection. A protocol error is
+ * answered with an ERROR frame and the connection is closed, in exactly one place ({@link
+ * #errorThenClose}): "the server MUST then close the connection just after sending the ERROR
+ * frame" (STOMP 1.2, ERROR).
+ *
+ * <p>Outbound bytes not yet written are counted; a client that reads too slowly for {@link
+ * StompSettings#maxPendingWriteBytes} gets ERROR and is disconnected, so the host never buffers
+ * without bound.
  */
-public final class StompServerHandler extends SimpleChannelInboundHandler<StompFrame> {
+public final class StompServerHandler extends SimpleChannelInboundHandler<StompFrame>
+    implements BrokerSession {
   private static final Logger log = LoggerFactory.getLogger(StompServerHandler.class);
   private static final AtomicLong SESSIONS = new AtomicLong();
+  /** Bytes counted for a frame's command and headers on top of its body. */
+  private static final int FRAME_OVERHEAD = 256;
 
   private final Broker broker;
   private final JsonRpcDispatcher dispatcher;
   private final StompSettings settings;
   private final String serverName;
-  private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
   private final String sessionId = "session-" + SESSIONS.incrementAndGet();
   private final AtomicLong messageIds = new AtomicLong();
+  private final AtomicLong pendingWriteBytes = new AtomicLong();
+  private final AtomicBoolean slowConsumer = new AtomicBoolean();
+  private final Map<String, List<StompFrame>> transactions = new HashMap<>();
 
-  private Channel channel;
+  private volatile Channel channel;
   private boolean connected;
   private boolean closing;
-
-  /** A subscription of this session: its id, its destination and how the broker reaches it. */
-  private final class Subscription implements MessageSink {
-    final String id;
-    final String destination;
-
-    Subscription(String id, String destination) {
-      this.id = id;
-      this.destination = destination;
-    }
-
-    @Override
-    public void deliver(String sentTo, String contentType, byte[] body) {
-      sendMessage(this, sentTo, contentType, body);
-    }
-  }
 
   public StompServerHandler(
       Broker broker, JsonRpcDispatcher dispatcher, StompSettings settings, String serverName) {
@@ -81,21 +85,39 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   }
 
   @Override
+  public String name() {
+    Channel ch = channel;
+    return ch == null ? sessionId : String.valueOf(ch.remoteAddress());
+  }
+
+  @Override
   protected void channelRead0(ChannelHandlerContext ctx, StompFrame frame) {
     if (closing) {
       return;
     }
+    String tx = frame.header(StompHeaders.TRANSACTION);
+    if (tx != null && isTransactional(frame.command())) {
+      enlist(ctx, tx, frame);
+      return;
+    }
+    process(ctx, frame);
+  }
+
+  private static boolean isTransactional(StompCommand command) {
+    return command == StompCommand.SEND || command == StompCommand.ACK || command == StompCommand.NACK;
+  }
+
+  private void process(ChannelHandlerContext ctx, StompFrame frame) {
     switch (frame.command()) {
       case CONNECT, STOMP -> onConnect(ctx, frame);
       case SEND -> onSend(ctx, frame);
       case SUBSCRIBE -> onSubscribe(ctx, frame);
       case UNSUBSCRIBE -> onUnsubscribe(ctx, frame);
-      case ACK, NACK -> receipt(ctx, frame); // auto acknowledgement: nothing is pending
+      case ACK, NACK -> onAck(ctx, frame);
+      case BEGIN -> onBegin(ctx, frame);
+      case COMMIT, ABORT -> onEndTransaction(ctx, frame);
       case DISCONNECT -> onDisconnect(ctx, frame);
-      case BEGIN, COMMIT, ABORT ->
-          errorThenClose(ctx, frame, "transactions are not supported", "This host does not support STOMP transactions.");
-      default ->
-          errorThenClose(ctx, frame, "unexpected frame", frame.command() + " is not a client frame.");
+      default -> errorThenClose(ctx, frame, "unexpected frame", frame.command() + " is not a client frame.");
     }
   }
 
@@ -106,11 +128,9 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     }
     String accepted = frame.header(StompHeaders.ACCEPT_VERSION);
     if (accepted == null || Arrays.stream(accepted.split(",")).map(String::strip).noneMatch("1.2"::equals)) {
-      StompFrame error =
-          errorFrame(frame, "unsupported protocol version", "Supported protocol versions are 1.2")
-              .header(StompHeaders.VERSION, "1.2")
-              .build();
-      errorThenClose(ctx, error);
+      errorThenClose(ctx, errorFrame(frame, "unsupported protocol version", "Supported protocol versions are 1.2")
+          .header(StompHeaders.VERSION, "1.2")
+          .build());
       return;
     }
     HeartBeat client;
@@ -122,22 +142,20 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     }
     HeartBeat reply = HeartBeat.vdsmServerReply(client);
     connected = true;
-    ctx.writeAndFlush(
-        StompFrame.builder(StompCommand.CONNECTED)
-            .header(StompHeaders.VERSION, "1.2")
-            .header(StompHeaders.HEART_BEAT, reply.format())
-            .header(StompHeaders.SERVER, serverName)
-            .header(StompHeaders.SESSION, sessionId)
-            .build());
+    write(StompFrame.builder(StompCommand.CONNECTED)
+        .header(StompHeaders.VERSION, "1.2")
+        .header(StompHeaders.HEART_BEAT, reply.format())
+        .header(StompHeaders.SERVER, serverName)
+        .header(StompHeaders.SESSION, sessionId)
+        .build());
     HeartBeat.Negotiated negotiated = HeartBeat.negotiate(reply, client);
     if (negotiated.sendMs() > 0 || negotiated.receiveMs() > 0) {
-      ctx.pipeline()
-          .addBefore(
-              StompServerPipeline.DECODER,
-              StompHeartBeatHandler.NAME,
-              new StompHeartBeatHandler(negotiated, settings.heartBeatGraceFactor()));
+      ctx.pipeline().addBefore(
+          StompServerPipeline.DECODER,
+          StompHeartBeatHandler.NAME,
+          new StompHeartBeatHandler(negotiated, settings.heartBeatGraceFactor()));
     }
-    log.debug("{} connected ({}), heart-beat {}", channel.remoteAddress(), sessionId, negotiated);
+    log.debug("{} connected ({}), heart-beat {}", name(), sessionId, negotiated);
   }
 
   private void onSend(ChannelHandlerContext ctx, StompFrame frame) {
@@ -153,37 +171,55 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     } else {
       broker.publish(destination, frame.header(StompHeaders.CONTENT_TYPE), frame.body());
     }
-    receipt(ctx, frame);
+    receipt(frame);
   }
 
   /** Sends a JSON-RPC answer to this connection's subscription covering {@code replyTo}. */
   private void reply(String replyTo, byte[] answer) {
-    channel.eventLoop().execute(() -> {
-      for (Subscription s : subscriptions.values()) {
-        if (Destinations.covers(s.destination, replyTo)) {
-          sendMessage(s, replyTo, StompHeaders.APPLICATION_JSON, answer);
-          return;
-        }
-      }
-      if (channel.isActive()) {
-        log.warn(
-            "{}: dropping a response for {}: the connection has no subscription to it",
-            channel.remoteAddress(),
-            replyTo);
-      }
-    });
+    Optional<Subscription> target = broker.subscriptions(this).stream()
+        .filter(s -> Destinations.covers(s.destination(), replyTo))
+        .findFirst();
+    if (target.isPresent()) {
+      sendMessage(target.get().id(), replyTo, StompHeaders.APPLICATION_JSON, answer, null);
+    } else if (channel.isActive()) {
+      log.warn("{}: dropping a response for {}: the connection has no subscription to it", name(), replyTo);
+    }
   }
 
-  private void sendMessage(Subscription s, String destination, String contentType, byte[] body) {
-    StompFrame.Builder message =
-        StompFrame.builder(StompCommand.MESSAGE)
-            .header(StompHeaders.DESTINATION, destination)
-            .header(StompHeaders.SUBSCRIPTION, s.id)
-            .header(StompHeaders.MESSAGE_ID, sessionId + "-" + messageIds.incrementAndGet());
+  @Override
+  public void deliver(Subscription subscription, Message message, String ackId) {
+    sendMessage(subscription.id(), message.destination(), message.contentType(), message.body(), ackId);
+  }
+
+  private void sendMessage(String subscriptionId, String destination, String contentType, byte[] body, String ackId) {
+    StompFrame.Builder message = StompFrame.builder(StompCommand.MESSAGE)
+        .header(StompHeaders.DESTINATION, destination)
+        .header(StompHeaders.SUBSCRIPTION, subscriptionId)
+        .header(StompHeaders.MESSAGE_ID, sessionId + "-" + messageIds.incrementAndGet());
     if (contentType != null) {
       message.header(StompHeaders.CONTENT_TYPE, contentType);
     }
-    channel.writeAndFlush(message.body(body).build(), channel.voidPromise());
+    if (ackId != null) {
+      message.header(StompHeaders.ACK, ackId);
+    }
+    write(message.body(body).build());
+  }
+
+  /** Writes a frame, counting its bytes until written; a client too slow to read is dropped. */
+  private void write(StompFrame frame) {
+    Channel ch = channel;
+    long size = frame.body().length + FRAME_OVERHEAD;
+    if (pendingWriteBytes.addAndGet(size) > settings.maxPendingWriteBytes()) {
+      pendingWriteBytes.addAndGet(-size);
+      if (slowConsumer.compareAndSet(false, true)) {
+        ch.eventLoop().execute(() -> errorThenClose(ch.pipeline().context(this), null, "slow consumer",
+            "More than " + settings.maxPendingWriteBytes() + " bytes are waiting to be written to this connection."));
+      }
+      return;
+    }
+    ChannelPromise written = ch.newPromise();
+    written.addListener(f -> pendingWriteBytes.addAndGet(-size));
+    ch.writeAndFlush(frame, written);
   }
 
   private void onSubscribe(ChannelHandlerContext ctx, StompFrame frame) {
@@ -193,19 +229,19 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
       errorThenClose(ctx, frame, "malformed SUBSCRIBE", "SUBSCRIBE needs id and destination headers.");
       return;
     }
-    String ack = frame.findHeader(StompHeaders.ACK).orElse("auto");
-    if (!ack.equals("auto") && !ack.equals("client") && !ack.equals("client-individual")) {
-      errorThenClose(ctx, frame, "invalid ack mode", "ack must be auto, client or client-individual, not " + ack);
+    Optional<AckMode> ack = AckMode.parse(frame.header(StompHeaders.ACK));
+    if (ack.isEmpty()) {
+      errorThenClose(ctx, frame, "invalid ack mode",
+          "ack must be auto, client or client-individual, not " + frame.header(StompHeaders.ACK));
       return;
     }
-    if (subscriptions.containsKey(id)) {
-      errorThenClose(ctx, frame, "duplicate subscription id", "Subscription id " + id + " is in use on this connection.");
+    try {
+      broker.subscribe(this, id, destination, ack.get());
+    } catch (IllegalArgumentException e) {
+      errorThenClose(ctx, frame, "duplicate subscription id", e.getMessage());
       return;
     }
-    Subscription s = new Subscription(id, destination);
-    subscriptions.put(id, s);
-    broker.subscribe(destination, s);
-    receipt(ctx, frame);
+    receipt(frame);
   }
 
   private void onUnsubscribe(ChannelHandlerContext ctx, StompFrame frame) {
@@ -214,13 +250,69 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
       errorThenClose(ctx, frame, "malformed UNSUBSCRIBE", "UNSUBSCRIBE needs an id header.");
       return;
     }
-    Subscription s = subscriptions.remove(id);
-    if (s != null) {
-      broker.unsubscribe(s.destination, s);
-    } else {
-      log.debug("{}: UNSUBSCRIBE of unknown subscription {}", channel.remoteAddress(), id);
+    if (!broker.unsubscribe(this, id)) {
+      log.debug("{}: UNSUBSCRIBE of unknown subscription {}", name(), id);
     }
-    receipt(ctx, frame);
+    receipt(frame);
+  }
+
+  private void onAck(ChannelHandlerContext ctx, StompFrame frame) {
+    String id = frame.header(StompHeaders.ID);
+    if (id == null) {
+      errorThenClose(ctx, frame, "malformed " + frame.command(), frame.command() + " needs an id header.");
+      return;
+    }
+    boolean known = frame.command() == StompCommand.ACK ? broker.ack(this, id) : broker.nack(this, id);
+    if (!known) {
+      // ack:auto deliveries and repeated acknowledgements: nothing is pending, nothing to do.
+      log.debug("{}: {} of {} settles nothing", name(), frame.command(), id);
+    }
+    receipt(frame);
+  }
+
+  private void onBegin(ChannelHandlerContext ctx, StompFrame frame) {
+    String tx = frame.header(StompHeaders.TRANSACTION);
+    if (tx == null) {
+      errorThenClose(ctx, frame, "malformed BEGIN", "BEGIN needs a transaction header.");
+    } else if (transactions.containsKey(tx)) {
+      errorThenClose(ctx, frame, "transaction already open", "Transaction " + tx + " is open already.");
+    } else if (transactions.size() >= settings.maxOpenTransactions()) {
+      errorThenClose(ctx, frame, "too many transactions",
+          "At most " + settings.maxOpenTransactions() + " transactions may be open at once.");
+    } else {
+      transactions.put(tx, new ArrayList<>());
+      receipt(frame);
+    }
+  }
+
+  private void enlist(ChannelHandlerContext ctx, String tx, StompFrame frame) {
+    List<StompFrame> frames = transactions.get(tx);
+    if (frames == null) {
+      errorThenClose(ctx, frame, "unknown transaction", "Transaction " + tx + " was not begun.");
+    } else if (frames.size() >= settings.maxTransactionFrames()) {
+      errorThenClose(ctx, frame, "transaction too large",
+          "A transaction may hold at most " + settings.maxTransactionFrames() + " frames.");
+    } else {
+      frames.add(frame);
+    }
+  }
+
+  private void onEndTransaction(ChannelHandlerContext ctx, StompFrame frame) {
+    String tx = frame.header(StompHeaders.TRANSACTION);
+    List<StompFrame> frames = tx == null ? null : transactions.remove(tx);
+    if (frames == null) {
+      errorThenClose(ctx, frame, "unknown transaction", "Transaction " + tx + " was not begun.");
+      return;
+    }
+    if (frame.command() == StompCommand.COMMIT) {
+      for (StompFrame f : frames) {
+        if (closing) {
+          return;
+        }
+        process(ctx, f);
+      }
+    }
+    receipt(frame);
   }
 
   private void onDisconnect(ChannelHandlerContext ctx, StompFrame frame) {
@@ -230,26 +322,22 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
       ctx.close();
       return;
     }
-    ctx.writeAndFlush(
-            StompFrame.builder(StompCommand.RECEIPT).header(StompHeaders.RECEIPT_ID, receipt).build())
+    ctx.writeAndFlush(StompFrame.builder(StompCommand.RECEIPT).header(StompHeaders.RECEIPT_ID, receipt).build())
         .addListener(ChannelFutureListener.CLOSE);
   }
 
-  private void receipt(ChannelHandlerContext ctx, StompFrame frame) {
+  private void receipt(StompFrame frame) {
     String receipt = frame.header(StompHeaders.RECEIPT);
     if (receipt != null) {
-      ctx.writeAndFlush(
-          StompFrame.builder(StompCommand.RECEIPT).header(StompHeaders.RECEIPT_ID, receipt).build(),
-          ctx.voidPromise());
+      write(StompFrame.builder(StompCommand.RECEIPT).header(StompHeaders.RECEIPT_ID, receipt).build());
     }
   }
 
   private static StompFrame.Builder errorFrame(StompFrame cause, String message, String detail) {
-    StompFrame.Builder error =
-        StompFrame.builder(StompCommand.ERROR)
-            .header(StompHeaders.MESSAGE, message)
-            .header(StompHeaders.CONTENT_TYPE, "text/plain")
-            .body(detail);
+    StompFrame.Builder error = StompFrame.builder(StompCommand.ERROR)
+        .header(StompHeaders.MESSAGE, message)
+        .header(StompHeaders.CONTENT_TYPE, "text/plain")
+        .body(detail);
     if (cause != null && cause.header(StompHeaders.RECEIPT) != null) {
       error.header(StompHeaders.RECEIPT_ID, cause.header(StompHeaders.RECEIPT));
     }
@@ -262,11 +350,11 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
 
   /** The one place that answers a protocol error: ERROR, flushed, then close. */
   private void errorThenClose(ChannelHandlerContext ctx, StompFrame error) {
-    if (closing) {
+    if (closing || ctx == null) {
       return;
     }
     closing = true;
-    log.info("{}: STOMP error, closing: {}", ctx.channel().remoteAddress(), error.header(StompHeaders.MESSAGE));
+    log.info("{}: STOMP error, closing: {}", name(), error.header(StompHeaders.MESSAGE));
     ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -274,7 +362,7 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
       closing = true;
-      log.info("{}: TLS handshake failed: {}", ctx.channel().remoteAddress(), rootMessage(handshake.cause()));
+      log.info("{}: TLS handshake failed: {}", name(), rootMessage(handshake.cause()));
     }
     super.userEventTriggered(ctx, evt);
   }
@@ -286,7 +374,7 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
       return;
     }
     if (!closing) {
-      log.info("{}: connection failed: {}", ctx.channel().remoteAddress(), rootMessage(cause));
+      log.info("{}: connection failed: {}", name(), rootMessage(cause));
       log.debug("connection failure", cause);
     }
     closing = true;
@@ -295,11 +383,9 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    for (Subscription s : subscriptions.values()) {
-      broker.unsubscribe(s.destination, s);
-    }
-    subscriptions.clear();
-    log.debug("{} disconnected ({})", ctx.channel().remoteAddress(), sessionId);
+    broker.disconnected(this);
+    transactions.clear();
+    log.debug("{} disconnected ({})", name(), sessionId);
     super.channelInactive(ctx);
   }
 

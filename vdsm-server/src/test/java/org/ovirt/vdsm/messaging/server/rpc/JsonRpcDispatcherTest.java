@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 
 /** The dispatcher's JSON-RPC 2.0 rules, each answer compared as JSON with the specification's. */
@@ -36,7 +37,7 @@ class JsonRpcDispatcherTest {
         }
         return null;
       });
-  private final JsonRpcDispatcher dispatcher = new JsonRpcDispatcher(registry, 1, 1);
+  private final JsonRpcDispatcher dispatcher = new JsonRpcDispatcher(registry, 2, 100);
 
   @AfterEach
   void close() {
@@ -45,7 +46,7 @@ class JsonRpcDispatcherTest {
   }
 
   private JsonElement answer(String body) {
-    byte[] a = dispatcher.answer(body.getBytes(StandardCharsets.UTF_8));
+    byte[] a = dispatcher.answer(body.getBytes(StandardCharsets.UTF_8), null).join().orElse(null);
     return a == null ? null : JsonParser.parseString(new String(a, StandardCharsets.UTF_8));
   }
 
@@ -114,15 +115,71 @@ class JsonRpcDispatcherTest {
   @Test
   void fullQueueIsAnsweredWithNotEnoughResourcesAtOnce() throws Exception {
     BlockingQueue<String> replies = new ArrayBlockingQueue<>(10);
-    byte[] block = "{\"jsonrpc\":\"2.0\",\"method\":\"Test.block\",\"id\":1}".getBytes(StandardCharsets.UTF_8);
-    dispatcher.dispatch(block, null, r -> replies.add(new String(r, StandardCharsets.UTF_8))); // runs
-    dispatcher.dispatch(block, null, r -> replies.add(new String(r, StandardCharsets.UTF_8))); // waits
-    dispatcher.dispatch(block, null, r -> replies.add(new String(r, StandardCharsets.UTF_8))); // refused
+    // One thread and one queue slot per subsystem: the third call finds the queue full.
+    JsonRpcDispatcher tiny = new JsonRpcDispatcher(registry, 1, 1);
+    try {
+      tiny.execute("Test.block", null, null, r -> replies.add(JsonRpcCodec.encodeToString(r))); // runs
+      tiny.execute("Test.block", null, null, r -> replies.add(JsonRpcCodec.encodeToString(r))); // waits
+      tiny.execute("Test.block", null, null, r -> replies.add(JsonRpcCodec.encodeToString(r))); // refused
     String refused = replies.poll(10, TimeUnit.SECONDS);
     assertThat(JsonParser.parseString(refused).getAsJsonObject().getAsJsonObject("error").get("code").getAsInt())
         .isEqualTo(JsonRpcError.NOT_ENOUGH_RESOURCES);
-    release.countDown();
-    assertThat(replies.poll(10, TimeUnit.SECONDS)).contains("\"result\":true");
-    assertThat(replies.poll(10, TimeUnit.SECONDS)).contains("\"result\":true");
+      release.countDown();
+      assertThat(replies.poll(10, TimeUnit.SECONDS)).contains("\"result\":true");
+      assertThat(replies.poll(10, TimeUnit.SECONDS)).contains("\"result\":true");
+    } finally {
+      tiny.close();
+    }
+  }
+
+  @Test
+  void callPastItsDeadlineIsAnsweredAndInterrupted() throws Exception {
+    CountDownLatch interrupted = new CountDownLatch(1);
+    MethodRegistry slow = new MethodRegistry().register("Host.hang", List.of(), p -> {
+      try {
+        new CountDownLatch(1).await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    });
+    try (JsonRpcDispatcher d = new JsonRpcDispatcher(slow, ParamValidator.BY_REGISTERED_NAMES,
+        DispatcherSettings.DEFAULTS.withRequestTimeout(java.time.Duration.ofMillis(200)))) {
+      BlockingQueue<org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse> answers = new ArrayBlockingQueue<>(1);
+      d.execute("Host.hang", null, null, answers::add);
+      org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse answer = answers.poll(10, TimeUnit.SECONDS);
+      assertThat(answer).isNotNull();
+      assertThat(answer.error().code()).isEqualTo(JsonRpcDispatcher.REQUEST_TIMEOUT);
+      assertThat(answer.error().message()).contains("Host.hang");
+      assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the call was interrupted").isTrue();
+    }
+  }
+
+  @Test
+  void slowStorageCallDoesNotDelayVirtCalls() throws Exception {
+    CountDownLatch storageMayFinish = new CountDownLatch(1);
+    MethodRegistry methods = new MethodRegistry()
+        .register("StorageDomain.slow", List.of(), p -> {
+          try {
+            storageMayFinish.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return null;
+        })
+        .register("VM.fast", List.of(), p -> new JsonPrimitive("fast"));
+    try (JsonRpcDispatcher d = new JsonRpcDispatcher(methods, 1, 10)) {
+      BlockingQueue<String> done = new ArrayBlockingQueue<>(10);
+      for (int i = 0; i < 3; i++) {
+        d.execute("StorageDomain.slow", null, null, r -> done.add("storage"));
+      }
+      d.execute("VM.fast", null, null, r -> done.add("virt"));
+      assertThat(done.poll(10, TimeUnit.SECONDS)).isEqualTo("virt");
+      storageMayFinish.countDown();
+      for (int i = 0; i < 3; i++) {
+        assertThat(done.poll(10, TimeUnit.SECONDS)).isEqualTo("storage");
+      }
+    }
   }
 }
