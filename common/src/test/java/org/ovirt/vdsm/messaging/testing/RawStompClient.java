@@ -35,7 +35,18 @@ public final class RawStompClient implements AutoCloseable {
 
   /** Connects to {@code address} with reads that time out after {@code readTimeout}. */
   public RawStompClient(InetSocketAddress address, Duration readTimeout) throws IOException {
+    this(address, readTimeout, 0);
+  }
+
+  /**
+   * Connects with a fixed socket receive buffer of {@code receiveBufferBytes} (0 for the system's
+   * auto-tuned one): a small one makes a client that does not read fill up quickly.
+   */
+  public RawStompClient(InetSocketAddress address, Duration readTimeout, int receiveBufferBytes) throws IOException {
     socket = new Socket();
+    if (receiveBufferBytes > 0) {
+      socket.setReceiveBufferSize(receiveBufferBytes);
+    }
     socket.connect(address, (int) readTimeout.toMillis());
     socket.setSoTimeout((int) readTimeout.toMillis());
     socket.setTcpNoDelay(true);

@@ -17,6 +17,8 @@ import org.ovirt.vdsm.messaging.Version;
 import org.ovirt.vdsm.messaging.server.api.HostApi;
 import org.ovirt.vdsm.messaging.server.api.HostFacts;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
+import org.ovirt.vdsm.messaging.server.events.BrokerEventSink;
+import org.ovirt.vdsm.messaging.server.events.EventSink;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
 import org.ovirt.vdsm.messaging.server.stomp.StompServerPipeline;
@@ -35,6 +37,7 @@ public final class VdsmServer implements AutoCloseable {
   private final VdsmServerConfig config;
   private final MethodRegistry methods;
   private final Broker broker;
+  private final BrokerEventSink events;
   private final JsonRpcDispatcher dispatcher;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup ioGroup;
@@ -53,6 +56,7 @@ public final class VdsmServer implements AutoCloseable {
     this.config = requireNonNull(config, "config");
     this.methods = requireNonNull(methods, "methods");
     this.broker = new Broker(config.broker());
+    this.events = new BrokerEventSink(broker);
     this.dispatcher = new JsonRpcDispatcher(methods, config.workerThreads(), config.requestQueueCapacity());
     this.bossGroup = transport.newGroup(1, "vdsm-accept", true);
     this.ioGroup = transport.newGroup(0, "vdsm-io", true);
@@ -61,6 +65,16 @@ public final class VdsmServer implements AutoCloseable {
   /** This build's version. */
   public static String version() {
     return Version.get();
+  }
+
+  /** Where the host API publishes its events (through this server's broker). */
+  public EventSink events() {
+    return events;
+  }
+
+  /** The internal broker. */
+  public Broker broker() {
+    return broker;
   }
 
   /** The registered methods (register more before {@link #start}). */

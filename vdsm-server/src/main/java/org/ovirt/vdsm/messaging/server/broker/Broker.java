@@ -185,23 +185,27 @@ public final class Broker {
   /** Gives waiting queue messages to consumers with room, round robin. */
   private int drain(QueueState q) {
     int delivered = 0;
-    while (!q.pending.isEmpty() && !q.consumers.isEmpty()) {
-      Subscription target = null;
-      for (int tried = 0; tried < q.consumers.size(); tried++) {
-        Subscription s = q.consumers.get(q.next % q.consumers.size());
-        q.next = (q.next + 1) % q.consumers.size();
-        if (hasRoom(s)) {
-          target = s;
-          break;
-        }
-      }
+    while (!q.pending.isEmpty()) {
+      Subscription target = nextWithRoom(q, null);
       if (target == null) {
-        return delivered; // every consumer is at its unacknowledged limit
+        return delivered; // no consumer, or every one is at its unacknowledged limit
       }
       deliver(target, q.pending.pollFirst());
       delivered++;
     }
     return delivered;
+  }
+
+  /** The next consumer in round-robin order that can take a message, other than {@code not}. */
+  private Subscription nextWithRoom(QueueState q, Subscription not) {
+    for (int tried = 0; tried < q.consumers.size(); tried++) {
+      Subscription s = q.consumers.get(q.next % q.consumers.size());
+      q.next = (q.next + 1) % q.consumers.size();
+      if (s != not && hasRoom(s)) {
+        return s;
+      }
+    }
+    return null;
   }
 
   private boolean hasRoom(Subscription s) {
@@ -259,8 +263,17 @@ public final class Broker {
       List<Message> refused = s.settle(ackId);
       if (isQueue(s.destination())) {
         QueueState q = queues.get(s.destination());
-        for (int i = refused.size() - 1; i >= 0; i--) {
-          q.pending.addFirst(refused.get(i));
+        List<Message> unplaced = new ArrayList<>();
+        for (Message m : refused) {
+          Subscription other = nextWithRoom(q, s);
+          if (other != null) {
+            deliver(other, m);
+          } else {
+            unplaced.add(m);
+          }
+        }
+        for (int i = unplaced.size() - 1; i >= 0; i--) {
+          q.pending.addFirst(unplaced.get(i));
         }
         drain(q);
       }

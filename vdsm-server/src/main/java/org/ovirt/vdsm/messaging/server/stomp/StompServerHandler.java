@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ovirt.vdsm.messaging.server.StompSettings;
@@ -56,6 +57,8 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   private static final AtomicLong SESSIONS = new AtomicLong();
   /** Bytes counted for a frame's command and headers on top of its body. */
   private static final int FRAME_OVERHEAD = 256;
+  /** How long an ERROR may take to reach a peer before the connection is closed anyway. */
+  private static final long ERROR_FLUSH_TIMEOUT_MS = 5_000;
 
   private final Broker broker;
   private final JsonRpcDispatcher dispatcher;
@@ -356,6 +359,10 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     closing = true;
     log.info("{}: STOMP error, closing: {}", name(), error.header(StompHeaders.MESSAGE));
     ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+    // A peer that does not read would keep the ERROR (and the connection) forever: cut it off.
+    ctx.executor().schedule(() -> {
+      ctx.close();
+    }, ERROR_FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
   @Override
