@@ -2,77 +2,132 @@ package org.ovirt.vdsm.messaging.client;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.ovirt.vdsm.messaging.client.internal.ClientStompHandler;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.ovirt.vdsm.messaging.client.internal.ClientContext;
+import org.ovirt.vdsm.messaging.client.internal.StompHostClient;
+import org.ovirt.vdsm.messaging.client.internal.xmlrpc.JdkTls;
+import org.ovirt.vdsm.messaging.client.internal.xmlrpc.XmlRpcHostClient;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 import org.ovirt.vdsm.messaging.stomp.codec.StompDecoderLimits;
-import org.ovirt.vdsm.messaging.stomp.codec.StompFrameDecoder;
-import org.ovirt.vdsm.messaging.stomp.codec.StompFrameEncoder;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
 import org.ovirt.vdsm.messaging.tls.TlsContexts;
 import org.ovirt.vdsm.messaging.transport.NettyTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Configured once per engine, makes {@link HostClient}s: it owns the TLS material, the defaults and
- * the one Netty event-loop group that every host connection shares. Close it to close everything.
+ * the threads every host shares: one Netty event-loop group (epoll when available) for all
+ * connections, a small worker pool that parses answers and completes futures, and the event
+ * delivery executor. Close it to close every host client and stop the threads.
  *
  * <pre>{@code
- * try (EngineClientFactory factory = EngineClientFactory.builder().pki(new PkiLayout(dir)).build();
- *     HostClient host = factory.connect("host1.example.com", 54321).get()) {
- *   JsonElement caps = host.call("Host.getCapabilities", null).get();
- * }
+ * EngineClientFactory factory = EngineClientFactory.builder().pki(new PkiLayout(dir)).build();
+ * HostClient host = factory.open("host1.example.com", 54321);      // connects and reconnects by itself
+ * JsonElement caps = host.call("Host.getCapabilities", null).get();
  * }</pre>
+ *
+ * <p><b>Bounds.</b> Each host has at most {@link Builder#maxPendingCalls} calls waiting (for an
+ * answer or for a connection); more fail at once with {@link TooManyPendingCallsException}. Each
+ * event subscription queues at most {@link Builder#eventQueueCapacity} events; the oldest is dropped
+ * on overflow. A host's frames not parsed yet are bounded by {@link Builder#maxParseBacklogBytes}:
+ * above it the client stops reading from that host until the backlog halves. Frame sizes are
+ * bounded by {@link Builder#limits}.
  */
 public final class EngineClientFactory implements AutoCloseable {
-  /** The destination requests are sent to (the VDS side). */
-  public static final String REQUESTS = "jms.topic.vdsm_requests";
-  /** The destination responses are asked for. */
-  public static final String RESPONSES = "jms.topic.vdsm_responses";
+  private static final Logger log = LoggerFactory.getLogger(EngineClientFactory.class);
 
-  private final SslContext ssl;
+  /** Where VDS-side requests are sent. */
+  public static final String REQUESTS = "jms.topic.vdsm_requests";
+  /** The reply-to of VDS-side requests. */
+  public static final String RESPONSES = "jms.topic.vdsm_responses";
+  /** Where IRS-side (storage) requests are sent. */
+  public static final String IRS_REQUESTS = "jms.topic.vdsm_irs_requests";
+  /** The reply-to of IRS-side requests. */
+  public static final String IRS_RESPONSES = "jms.topic.vdsm_irs_responses";
+  /** Where hosts publish their events. */
+  public static final String EVENTS = "jms.queue.events";
+
+  private final PkiLayout pki;
+  private final boolean plaintext;
+  private final boolean verifyHostName;
   private final Duration defaultTimeout;
   private final Duration connectTimeout;
-  private final HeartBeat heartBeat;
-  private final StompDecoderLimits limits;
+  private final int maxPendingCalls;
+  private final long maxXmlRpcResponseBytes;
   private final EventLoopGroup group;
-  private final NettyTransport transport = NettyTransport.best();
-  private final ThreadPoolExecutor parsers;
+  private final ThreadPoolExecutor workers;
+  private final ExecutorService ownEventExecutor;
+  private final ClientContext context;
+  private final Set<HostClient> clients = ConcurrentHashMap.newKeySet();
+  private final Object httpLock = new Object();
+  private HttpClient http;
+  private volatile boolean closed;
 
   private EngineClientFactory(Builder b) throws IOException {
-    this.ssl = b.plaintext ? null : TlsContexts.client(b.pki, b.verifyHostName);
+    this.pki = b.pki;
+    this.plaintext = b.plaintext;
+    this.verifyHostName = b.verifyHostName;
     this.defaultTimeout = b.defaultTimeout;
     this.connectTimeout = b.connectTimeout;
-    this.heartBeat = b.heartBeat;
-    this.limits = b.limits;
+    this.maxPendingCalls = b.maxPendingCalls;
+    this.maxXmlRpcResponseBytes = b.maxXmlRpcResponseBytes;
+    SslContext ssl = b.plaintext ? null : TlsContexts.client(b.pki, b.verifyHostName);
+    NettyTransport transport = NettyTransport.best();
     this.group = transport.newGroup(b.ioThreads, "vdsm-client-io", true);
-    // Parses answers off the I/O threads; when its queue is full the I/O thread parses itself,
-    // which stops it reading from the network until it has caught up (bounded memory).
-    this.parsers =
-        new ThreadPoolExecutor(
-            b.parserThreads,
-            b.parserThreads,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(4096),
-            r -> {
-              Thread t = new Thread(r, "vdsm-client-parser");
-              t.setDaemon(true);
-              return t;
-            },
-            new ThreadPoolExecutor.CallerRunsPolicy());
+    this.workers = pool("vdsm-client-worker", b.workerThreads);
+    this.ownEventExecutor = b.eventExecutor == null ? pool("vdsm-client-events", 2) : null;
+    Executor events = b.eventExecutor != null ? b.eventExecutor : ownEventExecutor;
+    this.context =
+        new ClientContext(
+            ssl,
+            b.defaultTimeout,
+            b.connectTimeout,
+            b.heartBeat,
+            b.heartBeatGraceFactor,
+            b.limits,
+            b.reconnect,
+            b.whileDisconnected,
+            b.maxPendingCalls,
+            b.eventQueueCapacity,
+            b.maxParseBacklogBytes,
+            b.unmatchedResponses,
+            group,
+            transport,
+            workers,
+            events,
+            clients::remove);
+    log.debug("engine client factory: transport {}, TLS {}", transport, ssl == null ? "off" : TlsContexts.provider());
+  }
+
+  /**
+   * A pool of daemon threads whose queue holds at most one task per lane or subscription (they
+   * submit themselves once), so it is bounded by the number of hosts and subscriptions.
+   */
+  private static ThreadPoolExecutor pool(String name, int threads) {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   public static Builder builder() {
@@ -85,75 +140,113 @@ public final class EngineClientFactory implements AutoCloseable {
   }
 
   /**
-   * Connects to a host: TCP, the TLS handshake (the host's certificate must be signed by the CA
-   * and, unless disabled, match {@code host}), STOMP CONNECT and the subscription to responses.
+   * A client of the host at {@code host:port} over JSON-RPC/STOMP, returned at once: it connects in
+   * the background (TCP, TLS with the host certificate checked against {@code host} unless disabled,
+   * STOMP CONNECT, subscriptions) and connects again by the reconnect policy whenever the connection
+   * fails or is lost, until closed. Calls made before the first connection follow the {@link
+   * WhileDisconnected} policy.
    *
-   * @return a future of the ready client, failed with {@link ConnectionLostException} when any step
-   *     fails or takes longer than the connect timeout
+   * @param host a host name or IP address; it is also the receiver part of the host's events
+   */
+  public HostClient open(String host, int port) {
+    return register(new StompHostClient(requireNonNull(host, "host"), port, context, true)).start();
+  }
+
+  /**
+   * Like {@link #open}, but the future completes only once the first connection is established,
+   * and fails with {@link ConnectionLostException} (the client closed) when that first attempt fails
+   * or takes longer than the connect timeout. After that, lost connections are made again by the
+   * reconnect policy.
    */
   public CompletableFuture<HostClient> connect(String host, int port) {
+    StompHostClient client = register(new StompHostClient(requireNonNull(host, "host"), port, context, false));
+    client.start();
+    return client.firstSession();
+  }
+
+  /**
+   * A client of the host at {@code host:port} over legacy XML-RPC ({@code POST /RPC2}, HTTPS with
+   * the same TLS material unless {@link Builder#plaintext()}), for hosts that have not moved to
+   * JSON-RPC. The methods it can call are listed in the README; it has no events.
+   *
+   * @throws IOException when the TLS material cannot be read
+   */
+  public HostClient openXmlRpc(String host, int port) throws IOException {
     requireNonNull(host, "host");
-    CompletableFuture<HostClient> ready = new CompletableFuture<>();
-    String name = host + ":" + port;
-    ClientStompHandler handler = new ClientStompHandler(name, host, heartBeat, RESPONSES, parsers);
-    Bootstrap bootstrap =
-        new Bootstrap()
-            .group(group)
-            .channel(transport.socketChannel())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-            .handler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    if (ssl != null) {
-                      SslHandler tls = ssl.newHandler(ch.alloc(), host, port);
-                      tls.setHandshakeTimeoutMillis(connectTimeout.toMillis());
-                      ch.pipeline().addLast("tls", tls);
-                    }
-                    ch.pipeline().addLast(ClientStompHandler.DECODER, new StompFrameDecoder(limits));
-                    ch.pipeline().addLast("stomp-encoder", new StompFrameEncoder());
-                    ch.pipeline().addLast("stomp-session", handler);
-                  }
-                });
-    ChannelFuture connecting = bootstrap.connect(host, port);
-    connecting.addListener(
-        f -> {
-          if (!f.isSuccess()) {
-            ready.completeExceptionally(
-                new ConnectionLostException("cannot connect to " + name + ": " + f.cause().getMessage(), f.cause()));
-          }
-        });
-    handler
-        .connected()
-        .orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (ok, failure) -> {
-              if (failure == null) {
-                ready.complete(new HostClient(name, connecting.channel(), handler, defaultTimeout));
-              } else {
-                connecting.channel().close();
-                ready.completeExceptionally(
-                    failure instanceof ConnectionLostException
-                        ? failure
-                        : new ConnectionLostException("cannot connect to " + name + ": " + describe(failure), failure));
-              }
-            });
-    return ready;
+    XmlRpcHostClient.Settings settings =
+        new XmlRpcHostClient.Settings(
+            httpClient(), !plaintext, defaultTimeout, maxPendingCalls, maxXmlRpcResponseBytes, clients::remove);
+    XmlRpcHostClient client = new XmlRpcHostClient(host, port, settings);
+    checkOpen();
+    clients.add(client);
+    return client;
   }
 
-  private static String describe(Throwable t) {
-    return t instanceof java.util.concurrent.TimeoutException ? "timed out" : String.valueOf(t.getMessage());
+  private HttpClient httpClient() throws IOException {
+    synchronized (httpLock) {
+      if (http == null) {
+        HttpClient.Builder b =
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(workers);
+        if (!plaintext) {
+          b.sslContext(JdkTls.context(pki, verifyHostName)).sslParameters(JdkTls.parameters());
+        }
+        http = b.build();
+      }
+      return http;
+    }
   }
 
-  /** Closes every connection made by this factory and stops its threads. */
+  private <C extends HostClient> C register(C client) {
+    checkOpen();
+    clients.add(client);
+    return client;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the factory is closed");
+    }
+  }
+
+  /**
+   * Closes every host client made by this factory (each sends UNSUBSCRIBE and DISCONNECT and waits
+   * up to two seconds for the receipt, all at once) and stops the threads.
+   */
   @Override
   public void close() {
+    closed = true;
+    List<CompletableFuture<Boolean>> closing = new ArrayList<>();
+    for (HostClient c : List.copyOf(clients)) {
+      closing.add(c.closeAsync());
+    }
+    try {
+      CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.debug("not every host client closed in time", e);
+    }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    parsers.shutdownNow();
+    workers.shutdown();
+    if (ownEventExecutor != null) {
+      ownEventExecutor.shutdown();
+    }
+    try {
+      workers.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    workers.shutdownNow();
+    if (ownEventExecutor != null) {
+      ownEventExecutor.shutdownNow();
+    }
   }
 
-  /** Builds an {@link EngineClientFactory}. */
+  /** Builds an {@link EngineClientFactory}; every setting has a documented default. */
   public static final class Builder {
     private PkiLayout pki;
     private boolean plaintext;
@@ -161,13 +254,22 @@ public final class EngineClientFactory implements AutoCloseable {
     private Duration defaultTimeout = Duration.ofSeconds(180);
     private Duration connectTimeout = Duration.ofSeconds(10);
     private HeartBeat heartBeat = new HeartBeat(10_000, 10_000);
+    private double heartBeatGraceFactor = 1.5;
     private StompDecoderLimits limits = StompDecoderLimits.DEFAULTS;
+    private ReconnectPolicy reconnect = ReconnectPolicy.DEFAULT;
+    private WhileDisconnected whileDisconnected = WhileDisconnected.WAIT;
+    private int maxPendingCalls = 5_000;
+    private int eventQueueCapacity = 1_024;
+    private long maxParseBacklogBytes = 64L << 20;
+    private long maxXmlRpcResponseBytes = 64L << 20;
     private int ioThreads = 0;
-    private int parserThreads = 2;
+    private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private Executor eventExecutor;
+    private BiConsumer<HostClient, JsonRpcResponse> unmatchedResponses = (host, response) -> {};
 
     private Builder() {}
 
-    /** Mutual TLS with the engine certificate, key and CA of {@code pki}. */
+    /** Mutual TLS with the engine certificate, key and CA of {@code pki} (the default mode). */
     public Builder pki(PkiLayout pki) {
       this.pki = requireNonNull(pki, "pki");
       this.plaintext = false;
@@ -180,7 +282,11 @@ public final class EngineClientFactory implements AutoCloseable {
       return this;
     }
 
-    /** Whether the host certificate must match the host name or IP connected to (default on). */
+    /**
+     * Whether the host certificate must match the host name or IP address connected to (default
+     * on). Turning it off lets any holder of a certificate of the CA impersonate any host; it is
+     * logged as a warning.
+     */
     public Builder verifyHostName(boolean verify) {
       this.verifyHostName = verify;
       return this;
@@ -192,30 +298,122 @@ public final class EngineClientFactory implements AutoCloseable {
       return this;
     }
 
-    /** How long connecting (TCP, TLS, STOMP) may take (default 10 s). */
+    /** How long one connection attempt (TCP, TLS, STOMP CONNECTED) may take (default 10 s). */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "timeout");
       return this;
     }
 
-    /** The heart-beat this client offers in CONNECT (default 10000,10000). */
+    /**
+     * The heart-beat offered in every CONNECT (default {@code 10000,10000}); the intervals in force
+     * are negotiated with the host's CONNECTED per STOMP 1.2 on every connection, from this same
+     * offer, so they never drift across reconnects. 0,0 turns heart-beats off.
+     */
     public Builder heartBeat(HeartBeat heartBeat) {
       this.heartBeat = requireNonNull(heartBeat, "heartBeat");
       return this;
     }
 
-    /** Frame size limits for what hosts send. */
+    /**
+     * A host silent for the negotiated receive interval times this factor is declared dead and its
+     * connection closed (default 1.5, the engine's: the interval plus half of it as grace).
+     */
+    public Builder heartBeatGraceFactor(double factor) {
+      if (!(factor >= 1.0) || Double.isInfinite(factor)) {
+        throw new IllegalArgumentException("factor must be >= 1 and finite: " + factor);
+      }
+      this.heartBeatGraceFactor = factor;
+      return this;
+    }
+
+    /** Frame size limits for what hosts send (default {@link StompDecoderLimits#DEFAULTS}). */
     public Builder limits(StompDecoderLimits limits) {
       this.limits = requireNonNull(limits, "limits");
       return this;
     }
 
-    /** I/O threads shared by all hosts (default 0: Netty's default, twice the cores). */
+    /** When to connect again after a failure or loss (default {@link ReconnectPolicy#DEFAULT}). */
+    public Builder reconnect(ReconnectPolicy policy) {
+      this.reconnect = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** What calls made without a connection do (default {@link WhileDisconnected#WAIT}). */
+    public Builder whileDisconnected(WhileDisconnected policy) {
+      this.whileDisconnected = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * How many calls one host may have waiting for an answer or a connection (default 5,000); more
+     * fail at once with {@link TooManyPendingCallsException}.
+     */
+    public Builder maxPendingCalls(int max) {
+      this.maxPendingCalls = atLeastOne(max, "max");
+      return this;
+    }
+
+    /**
+     * How many undelivered events one subscription may hold (default 1,024); on overflow the oldest
+     * is dropped and counted ({@link EventSubscription#droppedEvents()}).
+     */
+    public Builder eventQueueCapacity(int capacity) {
+      this.eventQueueCapacity = atLeastOne(capacity, "capacity");
+      return this;
+    }
+
+    /**
+     * Bytes of received frames of one host not parsed yet above which reading from that host pauses
+     * until half of them are parsed (default 64 MiB).
+     */
+    public Builder maxParseBacklogBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("bytes must be >= 1");
+      }
+      this.maxParseBacklogBytes = bytes;
+      return this;
+    }
+
+    /** The largest legacy XML-RPC response body accepted (default 64 MiB). */
+    public Builder maxXmlRpcResponseBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("bytes must be >= 1");
+      }
+      this.maxXmlRpcResponseBytes = bytes;
+      return this;
+    }
+
+    /** Network threads shared by all hosts (default 0: Netty's default, twice the cores). */
     public Builder ioThreads(int threads) {
       if (threads < 0) {
         throw new IllegalArgumentException("threads must be >= 0");
       }
       this.ioThreads = threads;
+      return this;
+    }
+
+    /** Threads that parse answers and complete futures (default the number of cores, at least 2). */
+    public Builder workerThreads(int threads) {
+      this.workerThreads = atLeastOne(threads, "threads");
+      return this;
+    }
+
+    /**
+     * Where events are delivered to subscribers (default: two daemon threads owned by the factory).
+     * A subscriber that blocks holds one of its threads; give blocking subscribers their own.
+     */
+    public Builder eventExecutor(Executor executor) {
+      this.eventExecutor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Told about every answer that belongs to no call: late answers (after the call's deadline),
+     * {@code "id": null} errors that cannot be attributed, unreadable answers. Each is also logged as
+     * a warning. Runs on a worker thread; must not block. Default: nothing more than the log.
+     */
+    public Builder onUnmatchedResponse(BiConsumer<HostClient, JsonRpcResponse> handler) {
+      this.unmatchedResponses = requireNonNull(handler, "handler");
       return this;
     }
 
@@ -237,6 +435,13 @@ public final class EngineClientFactory implements AutoCloseable {
         throw new IllegalArgumentException(name + " must be positive: " + d);
       }
       return d;
+    }
+
+    private static int atLeastOne(int value, String name) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be >= 1: " + value);
+      }
+      return value;
     }
   }
 }

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 
-/** The host answered the call with a JSON-RPC error (for example -32601, or VDSM's 1 {@code noVM}). */
+/**
+ * The host answered the call with a JSON-RPC error (for example -32601, or VDSM's 1 {@code noVM});
+ * over the legacy XML-RPC transport, a non-zero {@code status.code} or an XML-RPC fault.
+ */
 public final class JsonRpcErrorException extends VdsmClientException {
   private static final long serialVersionUID = 1L;
 
@@ -20,6 +23,7 @@ public final class JsonRpcErrorException extends VdsmClientException {
     return error;
   }
 
+  /** The host's error code. */
   @Override
   public int code() {
     return error.code();
