@@ -819,8 +819,10 @@ public final class StompHostClient implements HostClient {
       }
       failures++;
       if (!ctx.reconnect().allows(failures)) {
-        ConnectionLostException gaveUp = new ConnectionLostException(Reason.GAVE_UP,
-            "gave up connecting to " + name + " after " + (failures - 1) + " attempt(s): " + failure.getMessage(), failure);
+        String why = failures == 1
+            ? "not reconnecting to " + name + " (the reconnect policy allows no attempt): "
+            : "gave up connecting to " + name + " after " + (failures - 1) + " attempt(s): ";
+        ConnectionLostException gaveUp = new ConnectionLostException(Reason.GAVE_UP, why + failure.getMessage(), failure);
         log.warn("{}", gaveUp.getMessage());
         end(gaveUp, gaveUp);
         return;
