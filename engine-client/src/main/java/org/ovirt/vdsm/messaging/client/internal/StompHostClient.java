@@ -149,6 +149,8 @@ public final class StompHostClient implements HostClient {
 
   // Event-loop confined.
   private Phase phase = Phase.NEW;
+  /** The last state told to listeners. */
+  private State announced = State.CONNECTING;
   private ClientStompHandler session;
   private int failures;
   private boolean everConnected;
@@ -638,10 +640,11 @@ public final class StompHostClient implements HostClient {
   }
 
   private void setState(State newState, VdsmClientException cause) {
-    if (state == newState && newState != State.DISCONNECTED) {
+    state = newState;
+    if (announced == newState && newState != State.DISCONNECTED) {
       return;
     }
-    state = newState;
+    announced = newState;
     for (StateListener l : listeners) {
       answers.execute(() -> {
         try {
@@ -804,6 +807,10 @@ public final class StompHostClient implements HostClient {
       negotiated = HeartBeat.Negotiated.NONE;
       eventsSubscribed = false;
       cancel(connectTimer);
+      // Readers see the new state before the failed calls do; listeners are told below.
+      boolean terminal = phase == Phase.CLOSING || phase == Phase.CLOSED
+          || (!everConnected && !retryBeforeFirstSession) || !ctx.reconnect().allows(failures + 1);
+      state = terminal ? State.CLOSED : State.DISCONNECTED;
       Channel ch = h.context() == null ? null : h.context().channel();
       if (ch != null) {
         failWrittenTo(ch, failure);
