@@ -14,9 +14,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.ovirt.vdsm.messaging.Version;
-import org.ovirt.vdsm.messaging.server.api.HostApi;
-import org.ovirt.vdsm.messaging.server.api.HostFacts;
+import org.ovirt.vdsm.messaging.server.api.DefaultHostBackend;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
+import org.ovirt.vdsm.messaging.server.events.EventSink;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
 import org.ovirt.vdsm.messaging.server.stomp.StompServerPipeline;
@@ -41,10 +41,11 @@ public final class VdsmServer implements AutoCloseable {
   private final NettyTransport transport = NettyTransport.best();
   private Channel serverChannel;
 
-  /** A server with the default host API ({@code Host.*}) registered. */
+  /** A server with the default (simulated) host backend registered, see {@link DefaultHostBackend}. */
   public static VdsmServer withDefaultApi(VdsmServerConfig config) {
     MethodRegistry methods = new MethodRegistry();
-    new HostApi(new HostFacts(), version()).registerWith(methods);
+    // TODO(lead): server event sink
+    DefaultHostBackend.standalone(EventSink.NONE, version()).registerWith(methods);
     return new VdsmServer(config, methods);
   }
 
