@@ -28,6 +28,7 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcNotification;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -74,7 +75,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     this.settings = requireNonNull(settings, "settings");
     this.parsers = pool("jsonrpc-parser", settings.parserThreads(), settings.parserQueue());
     for (Subsystem s : Subsystem.values()) {
-      executors.put(s, pool("jsonrpc-" + s.eventName(), settings.threadsPerSubsystem(), settings.queuePerSubsystem()));
+      executors.put(s, pool("jsonrpc-" + s.wireName(), settings.threadsPerSubsystem(), settings.queuePerSubsystem()));
     }
     this.deadlines = new ScheduledThreadPoolExecutor(1, daemon("jsonrpc-deadlines"));
     this.deadlines.setRemoveOnCancelPolicy(true);
@@ -184,7 +185,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     CompletableFuture<JsonRpcResponse> result = new CompletableFuture<>();
     Future<?> task;
     try {
-      task = executors.get(Subsystem.ofMethod(methodName)).submit(() -> {
+      task = executors.get(validator.subsystemOf(methodName)).submit(() -> {
         if (flowId != null) {
           MDC.put(FLOW_ID_MDC_KEY, flowId);
         }
@@ -195,7 +196,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
         }
       });
     } catch (RejectedExecutionException e) {
-      log.warn("{} queue full, answering 1100 to {} (flow id {})", Subsystem.ofMethod(methodName), methodName, flowId);
+      log.warn("{} queue full, answering 1100 to {} (flow id {})", validator.subsystemOf(methodName), methodName, flowId);
       return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, busy()));
     }
     long timeoutMs = settings.requestTimeout().toMillis();
