@@ -29,8 +29,14 @@ final class TestHost implements AutoCloseable {
 
   /** Like {@link #startTls(Path)} with the server config adjusted by {@code adjust}. */
   static TestHost startTls(Path dir, java.util.function.UnaryOperator<VdsmServerConfig> adjust) throws IOException {
+    return startTls(dir, adjust, org.ovirt.vdsm.messaging.server.api.SimulationSettings.defaults());
+  }
+
+  /** Like {@link #startTls(Path, java.util.function.UnaryOperator)} with the simulation's timings. */
+  static TestHost startTls(Path dir, java.util.function.UnaryOperator<VdsmServerConfig> adjust,
+      org.ovirt.vdsm.messaging.server.api.SimulationSettings simulation) throws IOException {
     PkiLayout pki = DevelopmentPki.generate(dir, "localhost", List.of("127.0.0.1"), KeyType.EC_P256);
-    VdsmServer server = VdsmServer.withDefaultApi(adjust.apply(VdsmServerConfig.tls("127.0.0.1", 0, pki)));
+    VdsmServer server = VdsmServer.withDefaultApi(adjust.apply(VdsmServerConfig.tls("127.0.0.1", 0, pki)), simulation);
     return new TestHost(pki, server, server.start());
   }
 

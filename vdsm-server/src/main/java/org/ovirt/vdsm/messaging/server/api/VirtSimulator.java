@@ -394,9 +394,20 @@ final class VirtSimulator {
     }
   }
 
+  /** What a VM_status event carries of a VM's statistics, as VDSM sends them. */
+  private static final java.util.Set<String> STATUS_EVENT_MEMBERS = java.util.Set.of(
+      "status", "exitCode", "exitMessage", "exitReason", "timeOffset", "elapsedTime", "cpuUser", "cpuSys",
+      "monitorResponse", "statusTime", "pauseCode", "displayInfo", "clientIp", "hash");
+
   private void publish(SimVm vm) {
+    JsonObject details = new JsonObject();
+    for (java.util.Map.Entry<String, com.google.gson.JsonElement> e : stats(vm).entrySet()) {
+      if (STATUS_EVENT_MEMBERS.contains(e.getKey())) {
+        details.add(e.getKey(), e.getValue());
+      }
+    }
     JsonObject params = new JsonObject();
-    params.add(vm.id, stats(vm));
+    params.add(vm.id, details);
     try {
       events.publish("virt", "VM_status", vm.id, params);
     } catch (RuntimeException e) {
@@ -429,7 +440,7 @@ final class VirtSimulator {
       s.addProperty("exitCode", vm.exitCode);
       s.addProperty("exitMessage", vm.exitMessage);
       s.addProperty("exitReason", vm.exitReason);
-      s.addProperty("timeOffset", 0);
+      s.addProperty("timeOffset", stringOr(vm.conf.get("timeOffset"), "0"));
       return s;
     }
     s.addProperty("vmName", vm.name);
