@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.gson.JsonElement;
+import java.util.List;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.time.Clock;
@@ -31,11 +32,24 @@ final class Backend {
   }
 
   /** Calls {@code method} with named params given as a JSON object text ({@code null}: none). */
+  /**
+   * Calls {@code method} as the server does: params checked and normalized by the API schema
+   * first, and the result checked strictly against the schema afterwards.
+   */
   JsonElement call(String method, String params) throws ApiException {
     JsonObject named = params == null ? new JsonObject() : JsonParser.parseString(params).getAsJsonObject();
-    return registry.find(method).orElseThrow(() -> new AssertionError("not registered: " + method))
-        .method().invoke(named);
+    MethodRegistry.Registration registration =
+        registry.find(method).orElseThrow(() -> new AssertionError("not registered: " + method));
+    JsonElement result = registration.method().invoke(VALIDATOR.validate(registration, named));
+    List<String> violations = SCHEMA.validateResult(method, result == null ? new com.google.gson.JsonPrimitive(true) : result);
+    assertThat(violations).as("schema violations in the result of %s", method).isEmpty();
+    return result;
   }
+
+  private static final org.ovirt.vdsm.messaging.schema.SchemaValidator SCHEMA =
+      org.ovirt.vdsm.messaging.schema.SchemaValidator.vdsm();
+  private static final org.ovirt.vdsm.messaging.server.rpc.SchemaParamValidator VALIDATOR =
+      org.ovirt.vdsm.messaging.server.rpc.SchemaParamValidator.vdsm();
 
   JsonObject callObject(String method, String params) throws ApiException {
     return call(method, params).getAsJsonObject();

@@ -254,7 +254,7 @@ class HostMethodsTest {
     Logger logger = LoggerFactory.getLogger(name);
     assertThat(host.call("Host.setLogLevel", "{\"level\":\"DEBUG\",\"name\":\"" + name + "\"}")).isNull();
     assertThat(logger.isDebugEnabled()).isTrue();
-    host.call("Host.setLogLevel", "{\"level\":\"warning\",\"name\":\"" + name + "\"}");
+    host.call("Host.setLogLevel", "{\"level\":\"WARNING\",\"name\":\"" + name + "\"}");
     assertThat(logger.isInfoEnabled()).isFalse();
     assertThat(logger.isWarnEnabled()).isTrue();
     host.call("Host.setLogLevel", "{\"level\":\"CRITICAL\",\"name\":\"" + name + "\"}");

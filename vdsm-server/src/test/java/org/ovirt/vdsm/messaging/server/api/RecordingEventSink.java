@@ -14,6 +14,13 @@ final class RecordingEventSink implements EventSink {
 
   @Override
   public synchronized void publish(String subsystem, String event, String objectId, JsonObject params) {
+    JsonObject withTime = params.deepCopy();
+    withTime.addProperty("notify_time", 1L);
+    java.util.List<String> violations = org.ovirt.vdsm.messaging.schema.SchemaValidator.vdsm()
+        .validateEvent("|" + subsystem + "|" + event + "|" + objectId, withTime);
+    if (!violations.isEmpty()) {
+      throw new AssertionError("schema violations in an event: " + violations);
+    }
     events.add(new Event(subsystem, event, objectId, params.deepCopy()));
   }
 
