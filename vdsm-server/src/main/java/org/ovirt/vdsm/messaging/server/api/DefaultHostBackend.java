@@ -2,6 +2,7 @@ package org.ovirt.vdsm.messaging.server.api;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class DefaultHostBackend implements AutoCloseable {
   private final TaskManager tasks;
   private final StorageSimulator storage;
   private final HostStatistics statistics;
+  private final NetworkMonitor network;
   private final ScheduledExecutorService ownScheduler;
 
   /**
@@ -81,6 +83,9 @@ public final class DefaultHostBackend implements AutoCloseable {
     this.tasks = new TaskManager(events, scheduler, settings);
     this.storage = new StorageSimulator(tasks, settings, DEFAULT_STORAGE_POOL_ID, DEFAULT_STORAGE_DOMAIN_ID);
     this.statistics = new HostStatistics(facts, clock, virt, storage);
+    // Only a backend with its own scheduler watches the real network (tests drive virtual time).
+    this.network = ownScheduler == null ? null
+        : new NetworkMonitor(Path.of("/sys/class/net"), events).start(ownScheduler, NetworkMonitor.PERIOD);
     this.ownScheduler = ownScheduler;
   }
 
@@ -211,6 +216,9 @@ public final class DefaultHostBackend implements AutoCloseable {
   /** Stops the scheduler when this backend made it ({@link #standalone}); otherwise does nothing. */
   @Override
   public void close() {
+    if (network != null) {
+      network.close();
+    }
     if (ownScheduler != null) {
       ownScheduler.shutdownNow();
     }
