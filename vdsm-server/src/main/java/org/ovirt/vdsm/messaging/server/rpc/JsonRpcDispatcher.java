@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -14,8 +16,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +53,12 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   /** The SLF4J MDC key holding the flow id while a request runs. */
   public static final String FLOW_ID_MDC_KEY = "ovirtCorrelationId";
 
+  /**
+   * Bodies up to this size are parsed on the calling (network) thread; larger ones on the parser
+   * pool, so a network thread never parses large JSON.
+   */
+  public static final int INLINE_PARSE_BYTES = 4096;
+
   /** The error code of a call that ran past its deadline (JSON-RPC's server-error range). */
   public static final int REQUEST_TIMEOUT = -32000;
 
@@ -61,7 +67,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   private final DispatcherSettings settings;
   private final ThreadPoolExecutor parsers;
   private final Map<Subsystem, ThreadPoolExecutor> executors = new EnumMap<>(Subsystem.class);
-  private final ScheduledThreadPoolExecutor deadlines;
+  private final HashedWheelTimer deadlines;
 
   /** A dispatcher that maps params by registered names only and has one thread per subsystem. */
   public JsonRpcDispatcher(MethodRegistry registry, int threads, int queueCapacity) {
@@ -77,8 +83,8 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     for (Subsystem s : Subsystem.values()) {
       executors.put(s, pool("jsonrpc-" + s.wireName(), settings.threadsPerSubsystem(), settings.queuePerSubsystem()));
     }
-    this.deadlines = new ScheduledThreadPoolExecutor(1, daemon("jsonrpc-deadlines"));
-    this.deadlines.setRemoveOnCancelPolicy(true);
+    // A timing wheel: O(1) to arm and cancel, which matters at tens of thousands of calls a second.
+    this.deadlines = new HashedWheelTimer(daemon("jsonrpc-deadlines"), 50, TimeUnit.MILLISECONDS, 512);
   }
 
   private static ThreadPoolExecutor pool(String name, int threads, int queue) {
@@ -108,6 +114,11 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   public void dispatch(byte[] body, String flowId, Consumer<byte[]> reply) {
     requireNonNull(body, "body");
     requireNonNull(reply, "reply");
+    if (body.length <= INLINE_PARSE_BYTES) {
+      // A small body parses in about a microsecond: cheaper here than a hand-over to the parser pool.
+      answer(body, flowId).thenAccept(answer -> answer.ifPresent(reply));
+      return;
+    }
     try {
       parsers.execute(() -> {
         try {
@@ -200,7 +211,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
       return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, busy()));
     }
     long timeoutMs = settings.requestTimeout().toMillis();
-    ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+    Timeout deadline = deadlines.newTimeout(t -> {
       JsonRpcError late = new JsonRpcError(REQUEST_TIMEOUT,
           "Request timed out on the host after " + timeoutMs + " ms: " + methodName);
       if (result.complete(JsonRpcResponse.failure(id, late))) {
@@ -208,7 +219,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
         task.cancel(true);
       }
     }, timeoutMs, TimeUnit.MILLISECONDS);
-    result.whenComplete((r, e) -> deadline.cancel(false));
+    result.whenComplete((r, e) -> deadline.cancel());
     return result;
   }
 
@@ -241,7 +252,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   public void close() {
     parsers.shutdown();
     executors.values().forEach(ThreadPoolExecutor::shutdown);
-    deadlines.shutdownNow();
+    deadlines.stop();
     try {
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       for (ThreadPoolExecutor pool : executors.values()) {
