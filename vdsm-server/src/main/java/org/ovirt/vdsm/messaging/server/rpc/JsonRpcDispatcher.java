@@ -110,27 +110,32 @@ public final class JsonRpcDispatcher implements AutoCloseable {
    * @param body the JSON-RPC message body as received
    * @param flowId the request's {@code ovirtCorrelationId}, or {@code null}
    * @param reply where the answer goes
+   * @return completes once the body is fully handled (answered, or nothing to answer)
    */
-  public void dispatch(byte[] body, String flowId, Consumer<byte[]> reply) {
+  public CompletableFuture<Void> dispatch(byte[] body, String flowId, Consumer<byte[]> reply) {
     requireNonNull(body, "body");
     requireNonNull(reply, "reply");
     if (body.length <= INLINE_PARSE_BYTES) {
       // A small body parses in about a microsecond: cheaper here than a hand-over to the parser pool.
-      answer(body, flowId).thenAccept(answer -> answer.ifPresent(reply));
-      return;
+      return answer(body, flowId).thenAccept(answer -> answer.ifPresent(reply));
     }
+    CompletableFuture<Void> handled = new CompletableFuture<>();
     try {
       parsers.execute(() -> {
         try {
-          answer(body, flowId).thenAccept(answer -> answer.ifPresent(reply));
+          answer(body, flowId).thenAccept(answer -> answer.ifPresent(reply))
+              .whenComplete((ok, e) -> handled.complete(null));
         } catch (RuntimeException e) {
           log.error("failed to answer a request body", e);
+          handled.complete(null);
         }
       });
     } catch (RejectedExecutionException e) {
       log.warn("request queue full, answering 1100 (flow id {})", flowId);
       reply.accept(JsonRpcCodec.encode(JsonRpcResponse.failure(JsonRpcId.NULL, busy())));
+      handled.complete(null);
     }
+    return handled;
   }
 
   /**
