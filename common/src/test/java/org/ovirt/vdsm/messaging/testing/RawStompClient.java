@@ -43,7 +43,18 @@ public final class RawStompClient implements AutoCloseable {
    * auto-tuned one): a small one makes a client that does not read fill up quickly.
    */
   public RawStompClient(InetSocketAddress address, Duration readTimeout, int receiveBufferBytes) throws IOException {
-    socket = new Socket();
+    this(new Socket(), address, readTimeout, receiveBufferBytes);
+  }
+
+  /** Connects over TLS with sockets from {@code tls} (the handshake runs before the first frame). */
+  public RawStompClient(javax.net.ssl.SSLSocketFactory tls, InetSocketAddress address, Duration readTimeout) throws IOException {
+    this(tls.createSocket(), address, readTimeout, 0);
+    ((javax.net.ssl.SSLSocket) socket).startHandshake();
+  }
+
+  private RawStompClient(Socket unconnected, InetSocketAddress address, Duration readTimeout, int receiveBufferBytes)
+      throws IOException {
+    socket = unconnected;
     if (receiveBufferBytes > 0) {
       socket.setReceiveBufferSize(receiveBufferBytes);
     }

@@ -14,12 +14,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.ovirt.vdsm.messaging.Version;
-import org.ovirt.vdsm.messaging.server.api.HostApi;
-import org.ovirt.vdsm.messaging.server.api.HostFacts;
+import org.ovirt.vdsm.messaging.server.api.DefaultHostBackend;
+import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
 import org.ovirt.vdsm.messaging.server.events.BrokerEventSink;
 import org.ovirt.vdsm.messaging.server.events.EventSink;
+import org.ovirt.vdsm.messaging.server.rpc.DispatcherSettings;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
+import org.ovirt.vdsm.messaging.server.rpc.SchemaParamValidator;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
 import org.ovirt.vdsm.messaging.server.stomp.StompServerPipeline;
 import org.ovirt.vdsm.messaging.tls.TlsContexts;
@@ -42,13 +44,21 @@ public final class VdsmServer implements AutoCloseable {
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup ioGroup;
   private final NettyTransport transport = NettyTransport.best();
+  private final java.util.List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Channel serverChannel;
 
-  /** A server with the default host API ({@code Host.*}) registered. */
+  /** A server with the default (simulated) host backend registered, see {@link DefaultHostBackend}. */
   public static VdsmServer withDefaultApi(VdsmServerConfig config) {
-    MethodRegistry methods = new MethodRegistry();
-    new HostApi(new HostFacts(), version()).registerWith(methods);
-    return new VdsmServer(config, methods);
+    return withDefaultApi(config, SimulationSettings.defaults());
+  }
+
+  /** Like {@link #withDefaultApi(VdsmServerConfig)} with the simulation's timings and bounds. */
+  public static VdsmServer withDefaultApi(VdsmServerConfig config, SimulationSettings simulation) {
+    VdsmServer server = new VdsmServer(config, new MethodRegistry());
+    DefaultHostBackend backend = DefaultHostBackend.standalone(server.events(), simulation, version());
+    backend.registerWith(server.methods());
+    server.closeWith(backend);
+    return server;
   }
 
   /** A server answering the methods of {@code methods}. */
@@ -57,7 +67,10 @@ public final class VdsmServer implements AutoCloseable {
     this.methods = requireNonNull(methods, "methods");
     this.broker = new Broker(config.broker());
     this.events = new BrokerEventSink(broker);
-    this.dispatcher = new JsonRpcDispatcher(methods, config.workerThreads(), config.requestQueueCapacity());
+    this.dispatcher = new JsonRpcDispatcher(methods, SchemaParamValidator.vdsm(),
+        DispatcherSettings.DEFAULTS
+            .withThreadsPerSubsystem(config.workerThreads())
+            .withQueuePerSubsystem(config.requestQueueCapacity()));
     this.bossGroup = transport.newGroup(1, "vdsm-accept", true);
     this.ioGroup = transport.newGroup(0, "vdsm-io", true);
   }
@@ -65,6 +78,11 @@ public final class VdsmServer implements AutoCloseable {
   /** This build's version. */
   public static String version() {
     return Version.get();
+  }
+
+  /** Closes {@code resource} (a backend, say) when this server is closed, after the network stops. */
+  public void closeWith(AutoCloseable resource) {
+    closeables.add(requireNonNull(resource, "resource"));
   }
 
   /** Where the host API publishes its events (through this server's broker). */
@@ -144,5 +162,12 @@ public final class VdsmServer implements AutoCloseable {
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     dispatcher.close();
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("failed to close {}", c, e);
+      }
+    }
   }
 }

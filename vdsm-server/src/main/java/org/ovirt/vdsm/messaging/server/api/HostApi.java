@@ -4,15 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.util.List;
 import java.util.Map;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 import org.ovirt.vdsm.messaging.server.rpc.ApiException;
-import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
 
 /**
- * The {@code Host} namespace of the host API: {@code Host.ping2}, {@code Host.echo} and {@code
- * Host.getCapabilities}, answered with real facts of the machine this server runs on.
+ * {@code Host.echo} and {@code Host.getCapabilities}, answered with real facts of the machine this
+ * server runs on. Registered by {@link DefaultHostBackend#registerWith}.
  */
 public final class HostApi {
   /** What {@code version_name} says in the capabilities. */
@@ -26,14 +24,8 @@ public final class HostApi {
     this.softwareVersion = requireNonNull(softwareVersion, "softwareVersion");
   }
 
-  /** Registers this namespace's methods. */
-  public void registerWith(MethodRegistry registry) {
-    registry.register("Host.ping2", List.of(), params -> null);
-    registry.register("Host.echo", List.of("message"), this::echo);
-    registry.register("Host.getCapabilities", List.of(), params -> capabilities());
-  }
-
-  private JsonElement echo(JsonObject params) throws ApiException {
+  /** {@code Host.echo}: the {@code message} parameter, as sent. */
+  public JsonElement echo(JsonObject params) throws ApiException {
     JsonElement message = params.get("message");
     if (message == null || !message.isJsonPrimitive() || !message.getAsJsonPrimitive().isString()) {
       throw new ApiException(JsonRpcError.invalidParams("Host.echo needs a string parameter 'message'"));

@@ -6,14 +6,16 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Facts about the machine this server runs on, read from the JVM and from Linux's {@code /proc} and
- * {@code /etc/os-release}; a fact that cannot be read has a plain fallback rather than failing.
+ * Facts about the machine this server runs on, read from the JVM and from Linux's {@code /proc},
+ * {@code /sys} and {@code /etc/os-release}; a fact that cannot be read has a plain fallback rather
+ * than failing.
  */
 public final class HostFacts {
   private static final long MIB = 1024L * 1024L;
@@ -108,6 +110,140 @@ public final class HostFacts {
   /** Whether {@code /dev/kvm} exists (hardware virtualization usable). */
   public boolean kvmAvailable() {
     return Files.exists(root.resolve("dev/kvm"));
+  }
+
+  /**
+   * CPU time counters from {@code /proc/stat}, in clock ticks: the first entry is the aggregate of all
+   * CPUs ({@code cpu}), then one per CPU ({@code cpu0}, {@code cpu1}, ...). Empty when unreadable.
+   */
+  public List<CpuTimes> cpuTimes() {
+    List<CpuTimes> times = new ArrayList<>();
+    for (String line : lines("proc/stat")) {
+      if (!line.startsWith("cpu")) {
+        continue;
+      }
+      String[] f = line.strip().split("\\s+");
+      if (f.length < 5) {
+        continue;
+      }
+      long[] v = new long[8];
+      for (int i = 0; i < v.length && i + 1 < f.length; i++) {
+        v[i] = parseLong(f[i + 1]);
+      }
+      // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+      long user = v[0] + v[1];
+      long sys = v[2] + v[5] + v[6];
+      long idle = v[3] + v[4];
+      long total = user + sys + idle + v[7];
+      times.add(new CpuTimes(f[0], user, sys, idle, total));
+    }
+    return times;
+  }
+
+  /** CPU time counters of one CPU line of {@code /proc/stat}, in clock ticks. */
+  public record CpuTimes(String name, long user, long sys, long idle, long total) {}
+
+  /** Boot time in seconds since the epoch ({@code btime} in {@code /proc/stat}), or 0. */
+  public long bootTimeEpochSeconds() {
+    return lines("proc/stat").stream()
+        .filter(l -> l.startsWith("btime "))
+        .map(l -> parseLong(l.substring(6).strip()))
+        .findFirst()
+        .orElse(0L);
+  }
+
+  /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}, zeros when unreadable. */
+  public double[] loadAverages() {
+    double[] load = new double[3];
+    firstLine("proc/loadavg").ifPresent(l -> {
+      String[] f = l.strip().split("\\s+");
+      for (int i = 0; i < 3 && i < f.length; i++) {
+        try {
+          load[i] = Double.parseDouble(f[i]);
+        } catch (NumberFormatException e) {
+          load[i] = 0;
+        }
+      }
+    });
+    return load;
+  }
+
+  /** {@code /proc/meminfo} in KiB by key ({@code MemTotal}, {@code MemFree}, ...); empty when unreadable. */
+  public Map<String, Long> meminfoKib() {
+    Map<String, Long> info = new LinkedHashMap<>();
+    for (String line : lines("proc/meminfo")) {
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        String[] value = line.substring(colon + 1).strip().split("\\s+");
+        info.put(line.substring(0, colon), parseLong(value[0]));
+      }
+    }
+    return info;
+  }
+
+  /** User and system CPU ticks of this process ({@code /proc/self/stat} fields 14 and 15), or zeros. */
+  public long[] processCpuTicks() {
+    return firstLine("proc/self/stat").map(l -> {
+      // the command name (field 2) is in parentheses and may hold spaces: count from its end
+      int end = l.lastIndexOf(')');
+      String[] f = l.substring(end + 1).strip().split("\\s+");
+      return f.length > 12 ? new long[] {parseLong(f[11]), parseLong(f[12])} : new long[2];
+    }).orElse(new long[2]);
+  }
+
+  /**
+   * One DMI field of {@code /sys/class/dmi/id} ({@code sys_vendor}, {@code product_name}, ...), or
+   * empty when absent or unreadable (some fields are readable by root only).
+   */
+  public Optional<String> dmi(String field) {
+    return firstLine("sys/class/dmi/id/" + field).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  /** The transparent huge pages mode ({@code always}, {@code madvise}, {@code never}), or "never". */
+  public String transparentHugePages() {
+    String line = firstLine("sys/kernel/mm/transparent_hugepage/enabled").orElse("");
+    int open = line.indexOf('[');
+    int close = line.indexOf(']', open + 1);
+    return open >= 0 && close > open ? line.substring(open + 1, close) : "never";
+  }
+
+  /** Counters of one network interface from {@code /proc/net/dev} and {@code /sys/class/net}. */
+  public record NetDevice(
+      String name, long rxBytes, long rxErrors, long rxDropped, long txBytes, long txErrors,
+      long txDropped, String state, long speedMbps) {}
+
+  /** Every network interface in {@code /proc/net/dev}; empty when unreadable. */
+  public List<NetDevice> netDevices() {
+    List<NetDevice> devices = new ArrayList<>();
+    for (String line : lines("proc/net/dev")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String name = line.substring(0, colon).strip();
+      String[] f = line.substring(colon + 1).strip().split("\\s+");
+      if (name.isEmpty() || f.length < 12) {
+        continue;
+      }
+      String oper = firstLine("sys/class/net/" + name + "/operstate").map(String::strip).orElse("unknown");
+      String state = switch (oper) {
+        case "up" -> "up";
+        case "down", "lowerlayerdown", "notpresent" -> "down";
+        default -> "unknown";
+      };
+      long speed = firstLine("sys/class/net/" + name + "/speed").map(s -> parseLong(s.strip())).orElse(0L);
+      devices.add(new NetDevice(name, parseLong(f[0]), parseLong(f[2]), parseLong(f[3]),
+          parseLong(f[8]), parseLong(f[10]), parseLong(f[11]), state, Math.max(0, speed)));
+    }
+    return devices;
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private Optional<String> cpuInfo(String key) {

@@ -14,6 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,6 +72,8 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   private final AtomicLong pendingWriteBytes = new AtomicLong();
   private final AtomicBoolean slowConsumer = new AtomicBoolean();
   private final Map<String, List<StompFrame>> transactions = new HashMap<>();
+  /** Request bodies of this session still being answered (DISCONNECT waits for them). */
+  private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
 
   private volatile Channel channel;
   private boolean connected;
@@ -170,7 +175,11 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     if (settings.requestDestinations().contains(destination)) {
       String replyTo = frame.findHeader(StompHeaders.REPLY_TO).orElse(settings.defaultReplyTo());
       String flowId = frame.header(StompHeaders.OVIRT_CORRELATION_ID);
-      dispatcher.dispatch(frame.body(), flowId, answer -> reply(replyTo, answer));
+      CompletableFuture<Void> handled = dispatcher.dispatch(frame.body(), flowId, answer -> reply(replyTo, answer));
+      if (!handled.isDone()) {
+        inFlight.add(handled);
+        handled.whenComplete((ok, e) -> inFlight.remove(handled));
+      }
     } else {
       broker.publish(destination, frame.header(StompHeaders.CONTENT_TYPE), frame.body());
     }
@@ -318,15 +327,23 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     receipt(frame);
   }
 
+  /**
+   * "The client can ask the server to acknowledge all previously sent frames": answers still being
+   * computed for this session are sent first (each is bounded by its request deadline), then the
+   * RECEIPT, then the connection closes.
+   */
   private void onDisconnect(ChannelHandlerContext ctx, StompFrame frame) {
     closing = true;
     String receipt = frame.header(StompHeaders.RECEIPT);
-    if (receipt == null) {
-      ctx.close();
-      return;
-    }
-    ctx.writeAndFlush(StompFrame.builder(StompCommand.RECEIPT).header(StompHeaders.RECEIPT_ID, receipt).build())
-        .addListener(ChannelFutureListener.CLOSE);
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).whenComplete((ok, e) ->
+        ctx.executor().execute(() -> {
+          if (receipt == null) {
+            ctx.close();
+            return;
+          }
+          ctx.writeAndFlush(StompFrame.builder(StompCommand.RECEIPT).header(StompHeaders.RECEIPT_ID, receipt).build())
+              .addListener(ChannelFutureListener.CLOSE);
+        }));
   }
 
   private void receipt(StompFrame frame) {

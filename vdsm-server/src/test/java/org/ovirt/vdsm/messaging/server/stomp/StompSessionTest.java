@@ -284,4 +284,19 @@ class StompSessionTest {
       assertThat(c.isClosedByPeer()).isTrue();
     }
   }
+
+  @Test
+  void disconnectWithReceiptFirstSendsTheAnswersStillBeingComputed() throws Exception {
+    try (RawStompClient c = client()) {
+      c.connect("0,0").readFrame();
+      String slowish = "[" + ping("p1") + ",{\"jsonrpc\":\"2.0\",\"method\":\"Host.getAllVmStats\",\"id\":\"p2\"}]";
+      c.send(SUBSCRIBE_RESPONSES).send(send(slowish, "")).send("DISCONNECT\nreceipt:bye\n\n\0");
+      Frame answer = c.readFrame();
+      assertThat(answer.command()).isEqualTo("MESSAGE");
+      assertThat(answer.bodyText()).contains("p1").contains("p2");
+      Frame receipt = c.readFrame();
+      assertThat(receipt.command()).isEqualTo("RECEIPT");
+      assertThat(c.isClosedByPeer()).isTrue();
+    }
+  }
 }

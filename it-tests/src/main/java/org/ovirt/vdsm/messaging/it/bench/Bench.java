@@ -1,0 +1,337 @@
+package org.ovirt.vdsm.messaging.it.bench;
+
+import com.google.gson.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.ovirt.vdsm.messaging.client.EngineClientFactory;
+import org.ovirt.vdsm.messaging.client.HostClient;
+import org.ovirt.vdsm.messaging.it.bench.jmh.LargeResult;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+import org.ovirt.vdsm.messaging.server.VdsmServer;
+import org.ovirt.vdsm.messaging.server.VdsmServerConfig;
+import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
+import org.ovirt.vdsm.messaging.stomp.StompCommand;
+import org.ovirt.vdsm.messaging.stomp.StompFrame;
+import org.ovirt.vdsm.messaging.stomp.StompHeaders;
+import org.ovirt.vdsm.messaging.stomp.codec.StompFrameEncoder;
+import org.ovirt.vdsm.messaging.tls.DevelopmentPki;
+import org.ovirt.vdsm.messaging.tls.KeyType;
+import org.ovirt.vdsm.messaging.tls.PkiLayout;
+import org.ovirt.vdsm.messaging.tls.TlsContexts;
+import org.ovirt.vdsm.messaging.transport.NettyTransport;
+
+/**
+ * The benchmark harness of {@code docs/benchmarks.md}: an in-process host server driven by
+ * engine-client over mutual TLS on loopback, next to legacy XML-RPC over HTTPS on the same server
+ * and a raw TLS echo ceiling, then many connections held by one client, event fan-out and JMH
+ * micro benchmarks. Writes a markdown report.
+ *
+ * <p>Options: {@code --out FILE} (default: print only), {@code --quick} (short runs, for trying
+ * the harness), {@code --hosts N} (connections of the many-hosts scenario, default 5000),
+ * {@code --skip a,b,...} (scenario letters or {@code jmh}).
+ */
+public final class Bench {
+  private static final List<String> SERVER_THREADS = List.of("vdsm-io", "vdsm-accept", "jsonrpc-");
+  private static final List<String> CLIENT_THREADS = List.of("vdsm-client", "bench-caller", "HttpClient");
+
+  private final boolean quick;
+  private final int hosts;
+  private final Set<String> skip;
+  private final Report report = new Report();
+
+  private Bench(boolean quick, int hosts, Set<String> skip) {
+    this.quick = quick;
+    this.hosts = hosts;
+    this.skip = skip;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "demo-logback.xml");
+    }
+    Path out = null;
+    boolean quick = false;
+    int hosts = 5000;
+    Set<String> skip = Set.of();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--out" -> out = Path.of(args[++i]);
+        case "--quick" -> quick = true;
+        case "--hosts" -> hosts = Integer.parseInt(args[++i]);
+        case "--skip" -> skip = Set.of(args[++i].split(","));
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Bench bench = new Bench(quick, hosts, skip);
+    String markdown = bench.run(String.join(" ", args));
+    System.out.println(markdown);
+    if (out != null) {
+      Files.writeString(out, markdown);
+      System.out.println("written to " + out.toAbsolutePath());
+    }
+    System.exit(0);
+  }
+
+  private Duration warmup() {
+    return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(4);
+  }
+
+  private Duration measure() {
+    return quick ? Duration.ofSeconds(2) : Duration.ofSeconds(8);
+  }
+
+  private String run(String args) throws Exception {
+    Path dir = Files.createTempDirectory("vdsm-bench");
+    PkiLayout pki = DevelopmentPki.generate(dir, "localhost", List.of("127.0.0.1"), KeyType.RSA_2048);
+    report.machine(TlsContexts.provider().toString(), NettyTransport.best().toString(), args);
+
+    MethodRegistry methods = new MethodRegistry();
+    JsonObject big = LargeResult.capabilities(200 * 1024);
+    methods.register("Host.ping2", List.of(), p -> null);
+    methods.register("Host.getCapabilities", List.of(), p -> big);
+    VdsmServerConfig config = VdsmServerConfig.tls("127.0.0.1", 0, pki);
+    try (VdsmServer server = new VdsmServer(config, methods)) {
+      InetSocketAddress address = server.start();
+      try (EngineClientFactory factory = EngineClientFactory.builder().pki(pki).build()) {
+        HostClient client = factory.connect("localhost", address.getPort()).get(30, TimeUnit.SECONDS);
+        Supplier<CompletableFuture<?>> ping = () -> client.call("Host.ping2", null);
+        Supplier<CompletableFuture<?>> caps = () -> client.call("Host.getCapabilities", null);
+        if (!skip.contains("a")) {
+          report.section("a", "Small call (Host.ping2), JSON-RPC over STOMP over mutual TLS, one connection");
+          report.row(latency("JSON-RPC/STOMP ping2", ping));
+          report.row(pipelined("JSON-RPC/STOMP ping2", 64, ping));
+          report.row(pipelined("JSON-RPC/STOMP ping2", 256, ping));
+        }
+        if (!skip.contains("b")) {
+          report.section("b", "Large response (Host.getCapabilities padded to "
+              + JsonRpcCodec.encode(JsonRpcResponse.success(JsonRpcId.random(), big)).length / 1024 + " KiB)");
+          report.row(latency("JSON-RPC/STOMP getCapabilities", caps));
+          report.row(pipelined("JSON-RPC/STOMP getCapabilities", 16, caps));
+        }
+        if (!skip.contains("c")) {
+          legacyComparison(pki, address, factory, client);
+        }
+        client.close();
+      }
+      if (!skip.contains("d")) {
+        ceiling(pki);
+      }
+      if (!skip.contains("f")) {
+        report.section("f", "Event fan-out");
+        report.note(EventFanOut.run(pki, server, address, quick));
+      }
+    }
+    if (!skip.contains("e")) {
+      report.section("e", "Many hosts: one engine-client holding many connections with heart-beats");
+      report.note(ManyHosts.run(pki, hosts, quick));
+    }
+    if (!skip.contains("jmh")) {
+      report.section("jmh", "JMH micro benchmarks (ops/s, higher is better)");
+      report.note(Jmh.run(quick));
+    }
+    report.peakHeap(peakHeapBytes());
+    return report.markdown(LocalDate.now().toString());
+  }
+
+  /** Scenario (c): the same calls over legacy XML-RPC over HTTPS on the same server, side by side. */
+  private void legacyComparison(PkiLayout pki, InetSocketAddress address, EngineClientFactory factory, HostClient client)
+      throws Exception {
+    report.section("c", "JSON-RPC/STOMP versus legacy XML-RPC/HTTP on the same server, same TLS");
+    HttpClient http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .sslContext(BenchTls.engineContext(pki))
+        .executor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+          Thread t = new Thread(r, "HttpClient-bench");
+          t.setDaemon(true);
+          return t;
+        }))
+        .build();
+    URI uri = URI.create("https://localhost:" + address.getPort() + "/RPC2");
+    Supplier<CompletableFuture<?>> xmlPing = () -> xmlRpc(http, uri, "ping");
+    Supplier<CompletableFuture<?>> xmlCaps = () -> xmlRpc(http, uri, "getVdsCapabilities");
+    try {
+      xmlPing.get().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      report.note("XML-RPC is not served by this build (" + e.getMessage() + "): scenario (c) not run.");
+      return;
+    }
+    Supplier<CompletableFuture<?>> ping = () -> client.call("Host.ping2", null);
+    Supplier<CompletableFuture<?>> caps = () -> client.call("Host.getCapabilities", null);
+    List<Row> rows = new ArrayList<>();
+    rows.add(withBytes(latency("JSON-RPC/STOMP ping2", ping), address, factory, "Host.ping2", null));
+    rows.add(withBytes(latency("XML-RPC/HTTP ping", xmlPing), address, null, "ping", pki));
+    rows.add(pipelined("JSON-RPC/STOMP ping2", 64, ping));
+    rows.add(pipelined("XML-RPC/HTTP ping (64 connections)", 64, xmlPing));
+    rows.add(withBytes(latency("JSON-RPC/STOMP getCapabilities", caps), address, factory, "Host.getCapabilities", null));
+    rows.add(withBytes(latency("XML-RPC/HTTP getVdsCapabilities", xmlCaps), address, null, "getVdsCapabilities", pki));
+    rows.add(pipelined("JSON-RPC/STOMP getCapabilities", 16, caps));
+    rows.add(pipelined("XML-RPC/HTTP getVdsCapabilities (16 connections)", 16, xmlCaps));
+    rows.forEach(report::row);
+    report.ratios(rows);
+  }
+
+  private static CompletableFuture<String> xmlRpc(HttpClient http, URI uri, String verb) {
+    String body = "<?xml version=\"1.0\"?><methodCall><methodName>" + verb + "</methodName><params></params></methodCall>";
+    HttpRequest request = HttpRequest.newBuilder(uri)
+        .header("Content-Type", "text/xml")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+      if (r.statusCode() != 200 || !r.body().contains("methodResponse") || r.body().contains("<fault>")) {
+        throw new IllegalStateException("HTTP " + r.statusCode());
+      }
+      return r.body();
+    });
+  }
+
+  /** Adds bytes on the wire per call, measured through a counting proxy (TLS records included). */
+  private Row withBytes(Row row, InetSocketAddress address, EngineClientFactory factory, String method, PkiLayout legacyPki)
+      throws Exception {
+    int calls = quick ? 200 : 1000;
+    try (CountingProxy proxy = new CountingProxy(address)) {
+      if (legacyPki == null) {
+        HostClient c = factory.connect("localhost", proxy.port()).get(30, TimeUnit.SECONDS);
+        c.call(method, null).get(30, TimeUnit.SECONDS);
+        proxy.reset();
+        for (int i = 0; i < calls; i++) {
+          c.call(method, null).get(30, TimeUnit.SECONDS);
+        }
+        row.bytesPerCall(proxy.toServer.get() / calls, proxy.toClient.get() / calls);
+        c.close();
+      } else {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .sslContext(BenchTls.engineContext(legacyPki)).build();
+        URI uri = URI.create("https://localhost:" + proxy.port() + "/RPC2");
+        xmlRpc(http, uri, method).get(30, TimeUnit.SECONDS);
+        proxy.reset();
+        for (int i = 0; i < calls; i++) {
+          xmlRpc(http, uri, method).get(30, TimeUnit.SECONDS);
+        }
+        row.bytesPerCall(proxy.toServer.get() / calls, proxy.toClient.get() / calls);
+      }
+    }
+    return row;
+  }
+
+  /** Scenario (d): raw TLS echo of the same sizes, the ceiling for (a) and (b). */
+  private void ceiling(PkiLayout pki) throws Exception {
+    report.section("d", "Ceiling: raw Netty TLS echo of the same message sizes, one connection");
+    byte[] pingFrame = StompFrameEncoder.encode(StompFrame.builder(StompCommand.SEND)
+        .header(StompHeaders.DESTINATION, "jms.topic.vdsm_requests")
+        .header(StompHeaders.REPLY_TO, "jms.topic.vdsm_responses")
+        .header(StompHeaders.CONTENT_TYPE, StompHeaders.APPLICATION_JSON)
+        .body(JsonRpcCodec.encode(new JsonRpcRequest(JsonRpcId.random(), "Host.ping2", null)))
+        .build());
+    byte[] pingAnswer = StompFrameEncoder.encode(StompFrame.builder(StompCommand.MESSAGE)
+        .header(StompHeaders.DESTINATION, "jms.topic.vdsm_responses")
+        .header(StompHeaders.SUBSCRIPTION, JsonRpcId.random().toString())
+        .header(StompHeaders.MESSAGE_ID, "session-1-12345")
+        .header(StompHeaders.CONTENT_TYPE, StompHeaders.APPLICATION_JSON)
+        .body(JsonRpcCodec.encode(JsonRpcResponse.success(JsonRpcId.random(), new com.google.gson.JsonPrimitive(true))))
+        .build());
+    try (TlsEcho echo = new TlsEcho(pki, pingFrame.length, pingAnswer.length)) {
+      report.row(latency("TLS echo " + pingFrame.length + " B / " + pingAnswer.length + " B", echo::call));
+      report.row(pipelined("TLS echo " + pingFrame.length + " B / " + pingAnswer.length + " B", 64, echo::call));
+      report.row(pipelined("TLS echo " + pingFrame.length + " B / " + pingAnswer.length + " B", 256, echo::call));
+    }
+    int big = JsonRpcCodec.encode(JsonRpcResponse.success(JsonRpcId.random(), LargeResult.capabilities(200 * 1024))).length + 200;
+    try (TlsEcho echo = new TlsEcho(pki, pingFrame.length, big)) {
+      report.row(latency("TLS echo " + pingFrame.length + " B / " + big / 1024 + " KiB", echo::call));
+      report.row(pipelined("TLS echo " + pingFrame.length + " B / " + big / 1024 + " KiB", 16, echo::call));
+    }
+  }
+
+  /** One call in flight at a time: latency percentiles. */
+  private Row latency(String name, Supplier<CompletableFuture<?>> call) throws Exception {
+    return pipelined(name, 1, call);
+  }
+
+  /** {@code inFlight} calls outstanding at all times, for the measurement period. */
+  private Row pipelined(String name, int inFlight, Supplier<CompletableFuture<?>> call) throws Exception {
+    Thread caller = Thread.currentThread();
+    String oldName = caller.getName();
+    caller.setName("bench-caller");
+    try {
+      drive(inFlight, call, warmup(), null);
+      Histogram histogram = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
+      CpuMeter server = new CpuMeter(SERVER_THREADS).begin();
+      CpuMeter client = new CpuMeter(CLIENT_THREADS).begin();
+      long start = System.nanoTime();
+      long calls = drive(inFlight, call, measure(), histogram);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Row row = new Row(name, inFlight, calls / seconds, histogram);
+      row.cpu(client.elapsedNanos() / (double) calls / 1000, server.elapsedNanos() / (double) calls / 1000);
+      System.err.println(row.markdown());
+      return row;
+    } finally {
+      caller.setName(oldName);
+    }
+  }
+
+  private static long drive(int inFlight, Supplier<CompletableFuture<?>> call, Duration length, Histogram histogram)
+      throws Exception {
+    Semaphore slots = new Semaphore(inFlight);
+    long end = System.nanoTime() + length.toNanos();
+    long calls = 0;
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    while (System.nanoTime() < end && failure.get() == null) {
+      if (!slots.tryAcquire(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("no answer within 30 s");
+      }
+      long t0 = System.nanoTime();
+      call.get().whenComplete((r, e) -> {
+        if (e != null) {
+          failure.compareAndSet(null, e);
+        } else if (histogram != null) {
+          histogram.recordValue(System.nanoTime() - t0);
+        }
+        slots.release();
+      });
+      calls++;
+    }
+    if (!slots.tryAcquire(inFlight, 60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("calls still outstanding after 60 s");
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("a call failed: " + failure.get(), failure.get());
+    }
+    return calls;
+  }
+
+  private static long peakHeapBytes() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
+  }
+
+  static String fmt(double v) {
+    return String.format(Locale.ROOT, v >= 100 ? "%,.0f" : "%,.1f", v);
+  }
+}

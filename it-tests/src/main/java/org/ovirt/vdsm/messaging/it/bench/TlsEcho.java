@@ -1,0 +1,93 @@
+package org.ovirt.vdsm.messaging.it.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.ssl.SslContext;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.ovirt.vdsm.messaging.tls.PkiLayout;
+import org.ovirt.vdsm.messaging.tls.TlsContexts;
+import org.ovirt.vdsm.messaging.transport.NettyTransport;
+
+/**
+ * The ceiling: a raw Netty echo over the same mutual TLS, length-prefixed messages of the same
+ * sizes as the STOMP frames, answered in order on one connection. No STOMP, no JSON, no dispatch.
+ */
+final class TlsEcho implements AutoCloseable {
+  private final EventLoopGroup serverGroup = NettyTransport.best().newGroup(0, "bench-echo-server", true);
+  private final EventLoopGroup clientGroup = NettyTransport.best().newGroup(1, "bench-echo-client", true);
+  private final Channel server;
+  private final Channel client;
+  private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+  private final byte[] request;
+
+  TlsEcho(PkiLayout pki, int requestBytes, int responseBytes) throws Exception {
+    NettyTransport t = NettyTransport.best();
+    SslContext serverTls = TlsContexts.server(pki);
+    SslContext clientTls = TlsContexts.client(pki, true);
+    byte[] response = new byte[responseBytes];
+    request = new byte[requestBytes];
+    server = new ServerBootstrap().group(serverGroup).channel(t.serverChannel())
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(serverTls.newHandler(ch.alloc()),
+                new LengthFieldBasedFrameDecoder(64 << 20, 0, 4, 0, 4), new LengthFieldPrepender(4),
+                new SimpleChannelInboundHandler<ByteBuf>() {
+                  @Override
+                  protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                    ctx.writeAndFlush(ctx.alloc().buffer(response.length).writeBytes(response));
+                  }
+                });
+          }
+        })
+        .bind("127.0.0.1", 0).sync().channel();
+    int port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
+    client = new Bootstrap().group(clientGroup).channel(t.socketChannel())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(clientTls.newHandler(ch.alloc(), "localhost", port),
+                new LengthFieldBasedFrameDecoder(64 << 20, 0, 4, 0, 4), new LengthFieldPrepender(4),
+                new SimpleChannelInboundHandler<ByteBuf>() {
+                  @Override
+                  protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                    waiting.poll().complete(null);
+                  }
+                });
+          }
+        })
+        .connect("localhost", port).sync().channel();
+  }
+
+  /** Sends one request; completes when its echo arrives. */
+  CompletableFuture<Void> call() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    client.eventLoop().execute(() -> {
+      waiting.add(done);
+      client.writeAndFlush(client.alloc().buffer(request.length).writeBytes(request));
+    });
+    return done;
+  }
+
+  @Override
+  public void close() {
+    client.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+}
