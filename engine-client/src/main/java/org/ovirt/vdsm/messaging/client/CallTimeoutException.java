@@ -10,6 +10,7 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 public final class CallTimeoutException extends VdsmClientException {
   private static final long serialVersionUID = 1L;
 
+  /** A timeout described by {@code message} (host, method, deadline, request id). */
   public CallTimeoutException(String message) {
     super(message, null);
   }

@@ -42,6 +42,7 @@ public final class ConnectionLostException extends VdsmClientException {
     this(Reason.IO_ERROR, message, cause);
   }
 
+  /** A failure of {@code reason}, described by {@code message}, caused by {@code cause} (or null). */
   public ConnectionLostException(Reason reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = requireNonNull(reason, "reason");

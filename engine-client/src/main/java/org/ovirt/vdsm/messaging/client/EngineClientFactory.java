@@ -130,6 +130,7 @@ public final class EngineClientFactory implements AutoCloseable {
     });
   }
 
+  /** A builder with every setting at its documented default. */
   public static Builder builder() {
     return new Builder();
   }

@@ -13,6 +13,7 @@ public final class JsonRpcErrorException extends VdsmClientException {
 
   private final transient JsonRpcError error;
 
+  /** The failure of a call the host answered with {@code error}. */
   public JsonRpcErrorException(JsonRpcError error) {
     super(requireNonNull(error, "error").code() + ": " + error.message(), null);
     this.error = error;

@@ -10,6 +10,7 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 public final class TooManyPendingCallsException extends VdsmClientException {
   private static final long serialVersionUID = 1L;
 
+  /** A refusal described by {@code message}. */
   public TooManyPendingCallsException(String message) {
     super(message, null);
   }

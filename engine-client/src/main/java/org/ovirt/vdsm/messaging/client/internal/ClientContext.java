@@ -56,6 +56,7 @@ public record ClientContext(
     Executor workers,
     Executor events,
     Consumer<HostClient> closed) {
+  /** Checks that nothing required is null. */
   public ClientContext {
     requireNonNull(defaultTimeout, "defaultTimeout");
     requireNonNull(connectTimeout, "connectTimeout");

@@ -18,8 +18,10 @@ import org.ovirt.vdsm.messaging.client.HostEvent;
  * @param text the pattern as given
  */
 public record EventPattern(String text, String receiver, String subsystem, String event, String id) {
+  /** The wildcard: any one part. */
   public static final String ANY = "*";
 
+  /** Checks that no part is null (parts are validated by {@link #parse}). */
   public EventPattern {
     requireNonNull(text, "text");
     requireNonNull(receiver, "receiver");

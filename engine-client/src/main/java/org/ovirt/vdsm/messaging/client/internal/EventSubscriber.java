@@ -98,6 +98,7 @@ public final class EventSubscriber implements EventSubscription, Flow.Subscripti
     signal();
   }
 
+  /** The parsed pattern. */
   public EventPattern eventPattern() {
     return pattern;
   }
@@ -140,7 +141,12 @@ public final class EventSubscriber implements EventSubscription, Flow.Subscripti
     signal();
   }
 
-  /** Ends the subscription from the client's side: {@code onComplete}, or {@code onError(error)}. */
+  /**
+   * Ends the subscription from the client's side once the queued events the subscriber asked for
+   * are delivered.
+   *
+   * @param error {@code null} for {@code onComplete}, else the {@code onError} argument
+   */
   public void terminate(Throwable error) {
     terminalError = error;
     terminating = true;

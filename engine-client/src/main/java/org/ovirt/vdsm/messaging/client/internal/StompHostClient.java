@@ -112,13 +112,15 @@ public final class StompHostClient implements HostClient {
     final Send send;
     final CompletableFuture<JsonElement> future = new CompletableFuture<>();
     final long timeoutMs;
+    final String flowId;
     volatile ScheduledFuture<?> timer;
 
-    Pending(JsonRpcId id, String method, Send send, long timeoutMs) {
+    Pending(JsonRpcId id, String method, Send send, long timeoutMs, String flowId) {
       this.id = id;
       this.method = method;
       this.send = send;
       this.timeoutMs = timeoutMs;
+      this.flowId = flowId;
     }
   }
 
@@ -366,7 +368,7 @@ public final class StompHostClient implements HostClient {
     for (int i = 0; i < n; i++) {
       RpcCall c = calls.get(i);
       Duration timeout = c.timeout() == null ? ctx.defaultTimeout() : c.timeout();
-      Pending p = new Pending(requests.get(i).id(), c.method(), send, timeout.toMillis());
+      Pending p = new Pending(requests.get(i).id(), c.method(), send, timeout.toMillis(), flowId);
       send.calls.add(p);
       send.remaining.incrementAndGet();
       pending.put(p.id, p);
@@ -479,8 +481,13 @@ public final class StompHostClient implements HostClient {
       waiting.remove(p.send);
     }
     CallTimeoutException timeout = new CallTimeoutException(
-        "no answer from " + name + " to " + p.method + " within " + p.timeoutMs + " ms (id " + p.id + ")");
-    log.debug("{}", timeout.getMessage());
+        "no answer from " + name + " to " + p.method + " within " + p.timeoutMs + " ms (id " + p.id
+            + (p.flowId == null ? "" : ", flow " + p.flowId) + ")");
+    if (log.isDebugEnabled()) {
+      try (MDC.MDCCloseable flow = p.flowId == null ? null : MDC.putCloseable(FLOW_ID_MDC_KEY, p.flowId)) {
+        log.debug("{}", timeout.getMessage());
+      }
+    }
     answers.execute(() -> p.future.completeExceptionally(timeout));
   }
 
@@ -880,10 +887,8 @@ public final class StompHostClient implements HostClient {
       s.terminate(subscriberError);
     }
     subscribers.clear();
-    answers.execute(() -> {
-      firstSession.completeExceptionally(cause);
-      closedFuture.complete(false);
-    });
+    answers.execute(() -> firstSession.completeExceptionally(cause));
+    completeClosed(false);
     ctx.closed().accept(this);
   }
 
@@ -947,12 +952,21 @@ public final class StompHostClient implements HostClient {
       s.terminate(null);
     }
     subscribers.clear();
-    boolean confirmed = receiptConfirmed;
-    answers.execute(() -> {
-      firstSession.completeExceptionally(cause);
-      closedFuture.complete(confirmed);
-    });
+    answers.execute(() -> firstSession.completeExceptionally(cause));
+    completeClosed(receiptConfirmed);
     ctx.closed().accept(this);
+  }
+
+  /**
+   * Completes the close future on a worker, not on a lane: a caller blocked in {@link #disconnect}
+   * on this host's lane (a callback) must not wait behind itself.
+   */
+  private void completeClosed(boolean confirmed) {
+    try {
+      ctx.workers().execute(() -> closedFuture.complete(confirmed));
+    } catch (RejectedExecutionException e) {
+      closedFuture.complete(confirmed);
+    }
   }
 
   private static void cancel(ScheduledFuture<?> timer) {
