@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.ovirt.vdsm.messaging.server.VdsmServer;
 import org.ovirt.vdsm.messaging.server.VdsmServerConfig;
+import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
 import org.ovirt.vdsm.messaging.tls.DevelopmentPki;
 import org.ovirt.vdsm.messaging.tls.KeyType;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
@@ -24,13 +26,37 @@ final class TestHost implements AutoCloseable {
 
   /** A fresh PKI (EC keys, fast) in {@code dir} and a mutual-TLS server using it. */
   static TestHost startTls(Path dir) throws IOException {
-    PkiLayout pki = DevelopmentPki.generate(dir, "localhost", List.of("127.0.0.1"), KeyType.EC_P256);
-    VdsmServer server = VdsmServer.withDefaultApi(VdsmServerConfig.tls("127.0.0.1", 0, pki));
+    return start(dir, c -> c);
+  }
+
+  /**
+   * A fresh PKI in {@code dir} and a server with the default API whose config is the mutual-TLS
+   * default changed by {@code customize} (TLS mode, timeouts, XML-RPC).
+   */
+  static TestHost start(Path dir, UnaryOperator<VdsmServerConfig> customize) throws IOException {
+    PkiLayout pki = newPki(dir);
+    VdsmServer server = VdsmServer.withDefaultApi(customize.apply(VdsmServerConfig.tls("127.0.0.1", 0, pki)));
     return new TestHost(pki, server, server.start());
+  }
+
+  /** As {@link #start(Path, UnaryOperator)}, answering only the methods of {@code methods}. */
+  static TestHost start(Path dir, MethodRegistry methods, UnaryOperator<VdsmServerConfig> customize) throws IOException {
+    PkiLayout pki = newPki(dir);
+    VdsmServer server = new VdsmServer(customize.apply(VdsmServerConfig.tls("127.0.0.1", 0, pki)), methods);
+    return new TestHost(pki, server, server.start());
+  }
+
+  private static PkiLayout newPki(Path dir) throws IOException {
+    return DevelopmentPki.generate(dir, "localhost", List.of("127.0.0.1"), KeyType.EC_P256);
   }
 
   int port() {
     return address.getPort();
+  }
+
+  /** {@code http://127.0.0.1:<port>/RPC2}, or {@code https://localhost:<port>/RPC2}. */
+  String xmlRpcUrl(boolean tls) {
+    return tls ? "https://localhost:" + port() + "/RPC2" : "http://127.0.0.1:" + port() + "/RPC2";
   }
 
   @Override
