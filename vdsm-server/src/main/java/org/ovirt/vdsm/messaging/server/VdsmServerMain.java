@@ -52,12 +52,13 @@ public final class VdsmServerMain implements Callable<Integer> {
 
   @Option(
       names = "--xmlrpc",
+      arity = "1",
       paramLabel = "on|off",
       description =
           "Serve the legacy XML-RPC API (POST /RPC2) on the same port; when off, XML-RPC requests"
               + " are answered 501 (default: on).",
       converter = OnOffConverter.class)
-  boolean xmlrpc = true;
+  OnOff xmlrpc = OnOff.ON;
 
   @Option(names = "--workers", description = "JSON-RPC worker threads (default: ${DEFAULT-VALUE}).")
   int workers = 8;
@@ -81,7 +82,7 @@ public final class VdsmServerMain implements Callable<Integer> {
     VdsmServerConfig config =
         (pki == null ? VdsmServerConfig.plain(bind, port) : VdsmServerConfig.tls(bind, port, pki).withTlsMode(tls))
             .withWorkerThreads(workers)
-            .withXmlRpcEnabled(xmlrpc);
+            .withXmlRpcEnabled(xmlrpc == OnOff.ON);
     VdsmServer server = VdsmServer.withDefaultApi(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -118,13 +119,19 @@ public final class VdsmServerMain implements Callable<Integer> {
     }
   }
 
+  /** A switch given as {@code on} or {@code off}. */
+  enum OnOff {
+    ON,
+    OFF
+  }
+
   /** Parses {@code on|off}, case insensitive. */
-  static final class OnOffConverter implements CommandLine.ITypeConverter<Boolean> {
+  static final class OnOffConverter implements CommandLine.ITypeConverter<OnOff> {
     @Override
-    public Boolean convert(String value) {
+    public OnOff convert(String value) {
       return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
-        case "on" -> true;
-        case "off" -> false;
+        case "on" -> OnOff.ON;
+        case "off" -> OnOff.OFF;
         default -> throw new CommandLine.TypeConversionException("expected on or off, got '" + value + "'");
       };
     }
