@@ -34,7 +34,7 @@ class Phase3BrokerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    host = TestHost.startTls(dir, c -> c.withBroker(BrokerConfig.DEFAULTS.withQueues(Set.of(QUEUE))));
+    host = TestHost.start(dir, c -> c.withBroker(BrokerConfig.DEFAULTS.withQueues(Set.of(QUEUE))));
     tls = host.engineSslContext().getSocketFactory();
   }
 

@@ -47,8 +47,8 @@ class Phase4SubsystemsTest {
         .withVmDelays(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(50))
         .withTaskDuration(Duration.ofMillis(400))
         .withTaskProgressSteps(4);
-    host = TestHost.startTls(dir.resolve("host"), c -> c, quick);
-    slowStorageHost = TestHost.startTls(dir.resolve("slow"), c -> c, quick.withStorageCallLatency(Duration.ofSeconds(3)));
+    host = TestHost.start(dir.resolve("host"), c -> c, quick);
+    slowStorageHost = TestHost.start(dir.resolve("slow"), c -> c, quick.withStorageCallLatency(Duration.ofSeconds(3)));
     factory = EngineClientFactory.builder().pki(host.pki).defaultTimeout(Duration.ofSeconds(WAIT_S)).build();
     client = factory.connect("localhost", host.port()).get(WAIT_S, TimeUnit.SECONDS);
   }

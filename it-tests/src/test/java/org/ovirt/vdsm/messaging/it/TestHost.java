@@ -4,8 +4,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 import org.ovirt.vdsm.messaging.server.VdsmServer;
 import org.ovirt.vdsm.messaging.server.VdsmServerConfig;
+import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
+import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
+import org.ovirt.vdsm.messaging.testing.JdkSslContexts;
 import org.ovirt.vdsm.messaging.tls.DevelopmentPki;
 import org.ovirt.vdsm.messaging.tls.KeyType;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
@@ -24,44 +29,48 @@ final class TestHost implements AutoCloseable {
 
   /** A fresh PKI (EC keys, fast) in {@code dir} and a mutual-TLS server using it. */
   static TestHost startTls(Path dir) throws IOException {
-    return startTls(dir, config -> config);
+    return start(dir, c -> c);
   }
 
-  /** Like {@link #startTls(Path)} with the server config adjusted by {@code adjust}. */
-  static TestHost startTls(Path dir, java.util.function.UnaryOperator<VdsmServerConfig> adjust) throws IOException {
-    return startTls(dir, adjust, org.ovirt.vdsm.messaging.server.api.SimulationSettings.defaults());
+  /**
+   * A fresh PKI in {@code dir} and a server with the default API whose config is the mutual-TLS
+   * default changed by {@code customize} (TLS mode, timeouts, XML-RPC, broker).
+   */
+  static TestHost start(Path dir, UnaryOperator<VdsmServerConfig> customize) throws IOException {
+    return start(dir, customize, SimulationSettings.defaults());
   }
 
-  /** Like {@link #startTls(Path, java.util.function.UnaryOperator)} with the simulation's timings. */
-  static TestHost startTls(Path dir, java.util.function.UnaryOperator<VdsmServerConfig> adjust,
-      org.ovirt.vdsm.messaging.server.api.SimulationSettings simulation) throws IOException {
-    PkiLayout pki = DevelopmentPki.generate(dir, "localhost", List.of("127.0.0.1"), KeyType.EC_P256);
-    VdsmServer server = VdsmServer.withDefaultApi(adjust.apply(VdsmServerConfig.tls("127.0.0.1", 0, pki)), simulation);
+  /** As {@link #start(Path, UnaryOperator)}, with the default backend's timings and bounds. */
+  static TestHost start(Path dir, UnaryOperator<VdsmServerConfig> customize, SimulationSettings simulation)
+      throws IOException {
+    PkiLayout pki = newPki(dir);
+    VdsmServer server = VdsmServer.withDefaultApi(customize.apply(VdsmServerConfig.tls("127.0.0.1", 0, pki)), simulation);
     return new TestHost(pki, server, server.start());
   }
 
+  /** As {@link #start(Path, UnaryOperator)}, answering only the methods of {@code methods}. */
+  static TestHost start(Path dir, MethodRegistry methods, UnaryOperator<VdsmServerConfig> customize) throws IOException {
+    PkiLayout pki = newPki(dir);
+    VdsmServer server = new VdsmServer(customize.apply(VdsmServerConfig.tls("127.0.0.1", 0, pki)), methods);
+    return new TestHost(pki, server, server.start());
+  }
+
+  private static PkiLayout newPki(Path dir) throws IOException {
+    return DevelopmentPki.generate(dir, "localhost", List.of("127.0.0.1"), KeyType.EC_P256);
+  }
+
   /** A JDK TLS context presenting the engine certificate and trusting only the CA. */
-  javax.net.ssl.SSLContext engineSslContext() throws Exception {
-    java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("engine", org.ovirt.vdsm.messaging.tls.Pem.readPrivateKey(pki.engineKey()), new char[0],
-        org.ovirt.vdsm.messaging.tls.Pem.readCertificates(pki.engineCert()).toArray(java.security.cert.Certificate[]::new));
-    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", org.ovirt.vdsm.messaging.tls.Pem.readCertificate(pki.caCert()));
-    javax.net.ssl.KeyManagerFactory kmf =
-        javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, new char[0]);
-    javax.net.ssl.TrustManagerFactory tmf =
-        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return ctx;
+  SSLContext engineSslContext() throws IOException {
+    return JdkSslContexts.engine(pki);
   }
 
   int port() {
     return address.getPort();
+  }
+
+  /** {@code http://127.0.0.1:<port>/RPC2}, or {@code https://localhost:<port>/RPC2}. */
+  String xmlRpcUrl(boolean tls) {
+    return tls ? "https://localhost:" + port() + "/RPC2" : "http://127.0.0.1:" + port() + "/RPC2";
   }
 
   @Override

@@ -41,6 +41,7 @@ public final class ProtocolDetection {
 
   /** Adds the detection handler to a new connection's pipeline. */
   public static void install(ChannelPipeline pipeline, DetectionSettings settings) {
+    requireNonNull(pipeline, "pipeline");
     requireNonNull(settings, "settings");
     long deadline = System.nanoTime() + settings.detectionTimeout().toNanos();
     pipeline.addLast(DETECT, new TlsSniffer(settings, deadline));

@@ -13,6 +13,7 @@ public enum TlsMode {
 
   /** Parses {@code required}, {@code optional} or {@code off}, case insensitive. */
   public static TlsMode parse(String value) {
+    java.util.Objects.requireNonNull(value, "value");
     try {
       return valueOf(value.strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {

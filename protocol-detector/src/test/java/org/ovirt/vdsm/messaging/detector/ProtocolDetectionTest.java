@@ -89,6 +89,31 @@ class ProtocolDetectionTest {
     ch.finishAndReleaseAll();
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "CONNECT\naccept-version:1.2\nhost:null\n\n\0",
+      "\r\n\nSTOMP\r\naccept-version:1.2\r\n\r\n\0",
+      "POST /RPC2 HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+      "CONNECT h:1 HTTP/1.1\r\n\r\n"})
+  void everySplitOfTheFirstBytesGivesTheSameResult(String input) {
+    boolean stomp = !input.contains("HTTP/1.1");
+    String delivered = input.replaceFirst("^[\r\n]+", "");
+    for (int split = 0; split <= input.length(); split++) {
+      Sink s = new Sink("stomp");
+      Sink h = new Sink("http");
+      DetectionSettings settings = DetectionSettings.of(TlsMode.OFF, null, List.of(
+          CommandLineDetector.stomp(p -> p.addLast(s)), CommandLineDetector.http(p -> p.addLast(h))));
+      EmbeddedChannel ch = new EmbeddedChannel();
+      ProtocolDetection.install(ch.pipeline(), settings);
+      write(ch, input.substring(0, split));
+      write(ch, input.substring(split));
+      assertThat((stomp ? s : h).text()).as("split at %d", split).isEqualTo(delivered);
+      assertThat((stomp ? h : s).text()).as("split at %d", split).isEmpty();
+      assertThat(ch.isActive()).isTrue();
+      ch.finishAndReleaseAll();
+    }
+  }
+
   @Test
   void leadingHeartBeatsAreSkipped() {
     EmbeddedChannel ch = channel(Duration.ofSeconds(10));

@@ -9,11 +9,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.ovirt.vdsm.messaging.Version;
+import org.ovirt.vdsm.messaging.detector.CommandLineDetector;
+import org.ovirt.vdsm.messaging.detector.DetectionSettings;
+import org.ovirt.vdsm.messaging.detector.ProtocolDetection;
+import org.ovirt.vdsm.messaging.detector.TlsMode;
 import org.ovirt.vdsm.messaging.server.api.DefaultHostBackend;
 import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
@@ -24,14 +28,21 @@ import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
 import org.ovirt.vdsm.messaging.server.rpc.SchemaParamValidator;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
 import org.ovirt.vdsm.messaging.server.stomp.StompServerPipeline;
+import org.ovirt.vdsm.messaging.server.xmlrpc.LegacyVerbs;
+import org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcBinding;
+import org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcHttpPipeline;
 import org.ovirt.vdsm.messaging.tls.TlsContexts;
 import org.ovirt.vdsm.messaging.transport.NettyTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host service: one TCP port speaking STOMP 1.2 (over mutual TLS unless TLS is off), carrying
- * JSON-RPC 2.0 requests to the host API. Start with {@link #start}, stop with {@link #close}.
+ * The host service: one TCP port for every protocol. Each connection goes through protocol
+ * detection ({@link ProtocolDetection}): mutual TLS when required (or when the client starts a
+ * handshake and TLS is optional), then STOMP 1.2 carrying JSON-RPC 2.0 requests to the host API, or
+ * the legacy XML-RPC over HTTP/1.1 ({@code POST /RPC2}) mapped onto the same API. STOMP is
+ * recognised before HTTP ({@code CONNECT} is both). Start with {@link #start}, stop with {@link
+ * #close}.
  */
 public final class VdsmServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VdsmServer.class);
@@ -41,6 +52,7 @@ public final class VdsmServer implements AutoCloseable {
   private final Broker broker;
   private final BrokerEventSink events;
   private final JsonRpcDispatcher dispatcher;
+  private final XmlRpcBinding xmlrpc;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup ioGroup;
   private final NettyTransport transport = NettyTransport.best();
@@ -71,6 +83,10 @@ public final class VdsmServer implements AutoCloseable {
         DispatcherSettings.DEFAULTS
             .withThreadsPerSubsystem(config.workerThreads())
             .withQueuePerSubsystem(config.requestQueueCapacity()));
+    this.xmlrpc =
+        config.xmlrpc().enabled()
+            ? new XmlRpcBinding(methods, dispatcher, LegacyVerbs.VDSM, config.xmlrpc())
+            : null;
     this.bossGroup = transport.newGroup(1, "vdsm-accept", true);
     this.ioGroup = transport.newGroup(0, "vdsm-io", true);
   }
@@ -110,10 +126,17 @@ public final class VdsmServer implements AutoCloseable {
     if (serverChannel != null) {
       throw new IllegalStateException("already started");
     }
-    SslContext ssl = config.tlsMode() == TlsMode.REQUIRED ? TlsContexts.server(config.pki()) : null;
+    SslContext ssl = config.tlsMode() != TlsMode.OFF ? TlsContexts.server(config.pki()) : null;
     StompServerPipeline stomp =
         new StompServerPipeline(broker, dispatcher, config.stomp(), "vdsm-messaging/" + version());
-    long handshakeMs = config.tlsHandshakeTimeout().toMillis();
+    XmlRpcHttpPipeline http = new XmlRpcHttpPipeline(config.xmlrpc(), xmlrpc);
+    DetectionSettings detection =
+        new DetectionSettings(
+            config.tlsMode(),
+            ssl,
+            config.tlsHandshakeTimeout(),
+            config.detectionTimeout(),
+            List.of(CommandLineDetector.stomp(stomp::install), CommandLineDetector.http(http::install)));
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(bossGroup, ioGroup)
@@ -125,12 +148,7 @@ public final class VdsmServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    if (ssl != null) {
-                      SslHandler tls = ssl.newHandler(ch.alloc());
-                      tls.setHandshakeTimeoutMillis(handshakeMs);
-                      ch.pipeline().addLast("tls", tls);
-                    }
-                    stomp.install(ch.pipeline());
+                    ProtocolDetection.install(ch.pipeline(), detection);
                   }
                 });
     try {
@@ -140,8 +158,8 @@ public final class VdsmServer implements AutoCloseable {
       throw new IOException("cannot listen on " + config.bindAddress() + ":" + config.port() + ": " + e.getMessage(), e);
     }
     InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-    log.info("listening on {} ({}, TLS {}, {})", bound, transport, config.tlsMode(),
-        ssl == null ? "no TLS" : TlsContexts.provider());
+    log.info("listening on {} ({}, TLS {}, {}, XML-RPC {})", bound, transport, config.tlsMode(),
+        ssl == null ? "no TLS" : TlsContexts.provider(), config.xmlrpc().enabled() ? "on" : "off");
     return bound;
   }
 
@@ -161,6 +179,9 @@ public final class VdsmServer implements AutoCloseable {
     }
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    if (xmlrpc != null) {
+      xmlrpc.close();
+    }
     dispatcher.close();
     for (AutoCloseable c : closeables) {
       try {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.ovirt.vdsm.messaging.detector.TlsMode;
 import org.ovirt.vdsm.messaging.tls.DevelopmentPki;
 import org.ovirt.vdsm.messaging.tls.KeyType;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Option;
     name = "vdsm-server",
     mixinStandardHelpOptions = true,
     versionProvider = VdsmServerMain.Version.class,
-    description = "Serves the VDSM host API as JSON-RPC 2.0 over STOMP 1.2 over mutual TLS.")
+    description =
+        "Serves the VDSM host API as JSON-RPC 2.0 over STOMP 1.2, and as legacy XML-RPC over HTTP,"
+            + " on one port, over mutual TLS.")
 public final class VdsmServerMain implements Callable<Integer> {
 
   @Option(names = "--port", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -40,9 +43,22 @@ public final class VdsmServerMain implements Callable<Integer> {
 
   @Option(
       names = "--tls",
-      description = "required (mutual TLS) or off (plain TCP, development only) (default: ${DEFAULT-VALUE}).",
+      paramLabel = "required|optional|off",
+      description =
+          "required (mutual TLS), optional (TLS and plain TCP on the same port: the first bytes"
+              + " decide) or off (plain TCP, development only) (default: required).",
       converter = TlsModeConverter.class)
   TlsMode tls = TlsMode.REQUIRED;
+
+  @Option(
+      names = "--xmlrpc",
+      arity = "1",
+      paramLabel = "on|off",
+      description =
+          "Serve the legacy XML-RPC API (POST /RPC2) on the same port; when off, XML-RPC requests"
+              + " are answered 501 (default: on).",
+      converter = OnOffConverter.class)
+  OnOff xmlrpc = OnOff.ON;
 
   @Option(names = "--workers", description = "JSON-RPC worker threads (default: ${DEFAULT-VALUE}).")
   int workers = 8;
@@ -51,7 +67,7 @@ public final class VdsmServerMain implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = new PrintWriter(System.out, true);
     PkiLayout pki = null;
-    if (tls == TlsMode.REQUIRED) {
+    if (tls != TlsMode.OFF) {
       pki = new PkiLayout(pkiDir);
       if (!pki.hasHostMaterial()) {
         String hostName = InetAddress.getLocalHost().getHostName();
@@ -64,8 +80,9 @@ public final class VdsmServerMain implements Callable<Integer> {
       }
     }
     VdsmServerConfig config =
-        (pki == null ? VdsmServerConfig.plain(bind, port) : VdsmServerConfig.tls(bind, port, pki))
-            .withWorkerThreads(workers);
+        (pki == null ? VdsmServerConfig.plain(bind, port) : VdsmServerConfig.tls(bind, port, pki).withTlsMode(tls))
+            .withWorkerThreads(workers)
+            .withXmlRpcEnabled(xmlrpc == OnOff.ON);
     VdsmServer server = VdsmServer.withDefaultApi(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -90,14 +107,32 @@ public final class VdsmServerMain implements Callable<Integer> {
     }
   }
 
-  /** Parses {@code required|off}, case insensitive. */
+  /** Parses {@code required|optional|off}, case insensitive. */
   static final class TlsModeConverter implements CommandLine.ITypeConverter<TlsMode> {
     @Override
     public TlsMode convert(String value) {
-      return switch (value.toLowerCase(java.util.Locale.ROOT)) {
-        case "required" -> TlsMode.REQUIRED;
-        case "off" -> TlsMode.OFF;
-        default -> throw new CommandLine.TypeConversionException("expected required or off, got '" + value + "'");
+      try {
+        return TlsMode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** A switch given as {@code on} or {@code off}. */
+  enum OnOff {
+    ON,
+    OFF
+  }
+
+  /** Parses {@code on|off}, case insensitive. */
+  static final class OnOffConverter implements CommandLine.ITypeConverter<OnOff> {
+    @Override
+    public OnOff convert(String value) {
+      return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "on" -> OnOff.ON;
+        case "off" -> OnOff.OFF;
+        default -> throw new CommandLine.TypeConversionException("expected on or off, got '" + value + "'");
       };
     }
   }
