@@ -636,6 +636,15 @@ public final class StompHostClient implements HostClient {
 
   // ------------------------------------------------------------------------------ connection
 
+  /**
+   * The CONNECT {@code host} header: the host name or address, except an IPv6 literal, which is
+   * sent as {@code null} as real engines do: CONNECT headers are not escaped, and VDSM drops a
+   * connection whose CONNECT has a raw colon in a header value.
+   */
+  static String connectHostHeader(String host) {
+    return host.indexOf(':') >= 0 ? "null" : host;
+  }
+
   /** Runs {@code task} on the loop; false when the loop is shut down. */
   private boolean execute(Runnable task) {
     try {
@@ -670,7 +679,7 @@ public final class StompHostClient implements HostClient {
     }
     phase = Phase.CONNECTING;
     setState(State.CONNECTING, null);
-    ClientStompHandler h = new ClientStompHandler(name, host, ctx.heartBeat(), ctx.heartBeatGrace(), listener);
+    ClientStompHandler h = new ClientStompHandler(name, connectHostHeader(host), ctx.heartBeat(), ctx.heartBeatGrace(), listener);
     session = h;
     long timeoutMs = ctx.connectTimeout().toMillis();
     connectTimer = loop.schedule(() -> {

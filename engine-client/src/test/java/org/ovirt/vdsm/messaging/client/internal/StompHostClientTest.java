@@ -138,6 +138,13 @@ class StompHostClientTest {
   }
 
   @Test
+  void theConnectHostHeaderNeverCarriesARawColon() {
+    assertThat(StompHostClient.connectHostHeader("host1.example.com")).isEqualTo("host1.example.com");
+    assertThat(StompHostClient.connectHostHeader("10.0.0.1")).isEqualTo("10.0.0.1");
+    assertThat(StompHostClient.connectHostHeader("fe80::1")).isEqualTo("null");
+  }
+
+  @Test
   void callsMadeBeforeConnectedWaitAndFollowTheSubscriptions() throws Exception {
     peer.autoConnected = false;
     peer.answerer = StompHostClientTest::echo;
