@@ -169,6 +169,7 @@ class EngineClientResilienceTest {
     VdsmServer server = Hosts.start(pki, "127.0.0.1", 0);
     EngineClientFactory factory = keep(EngineClientFactory.builder()
         .pki(pki)
+        .heartBeat(new HeartBeat(1_000, 1_000))
         .reconnect(ReconnectPolicy.exponential(Duration.ofMillis(200), Duration.ofSeconds(1)))
         .build());
     HostClient host = factory.connect("127.0.0.1", Hosts.port(server)).get(WAIT_S, TimeUnit.SECONDS);
@@ -178,6 +179,13 @@ class EngineClientResilienceTest {
         down.complete(s);
       }
     });
+    // Connected and idle, heart-beats every second both ways: the client's threads must idle too.
+    long idleCpu0 = clientCpuNanos();
+    Thread.sleep(2_000); // a measuring window, not synchronization
+    long idleCpuMs = TimeUnit.NANOSECONDS.toMillis(clientCpuNanos() - idleCpu0);
+    measured("connected and idle (1 s heart-beats): client threads used %d ms of CPU in 2000 ms", idleCpuMs);
+    assertThat(idleCpuMs).isLessThan(200);
+
     CompletableFuture<JsonElement> inFlight = host.call(sleep(2_000));
     Awaitility.await().atMost(Duration.ofSeconds(WAIT_S)).until(() -> host.pendingCalls() == 1);
     long closed = System.nanoTime();

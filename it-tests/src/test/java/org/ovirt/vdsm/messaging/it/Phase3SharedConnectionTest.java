@@ -157,6 +157,7 @@ class Phase3SharedConnectionTest {
     int threads = 4;
     int perThread = 250;
     ExecutorService callers = Executors.newFixedThreadPool(threads);
+    long t0 = System.nanoTime();
     try {
       List<Future<List<CompletableFuture<JsonElement>>>> batches = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
@@ -178,6 +179,8 @@ class Phase3SharedConnectionTest {
         }
       }
       assertThat(answered).isEqualTo(1000);
+      System.out.println("MEASURED 1000 concurrent Host.echo calls on one TLS connection answered in "
+          + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
     } finally {
       callers.shutdownNow();
     }
