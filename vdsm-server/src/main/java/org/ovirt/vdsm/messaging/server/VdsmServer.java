@@ -82,7 +82,8 @@ public final class VdsmServer implements AutoCloseable {
     this.dispatcher = new JsonRpcDispatcher(methods, SchemaParamValidator.vdsm(),
         DispatcherSettings.DEFAULTS
             .withThreadsPerSubsystem(config.workerThreads())
-            .withQueuePerSubsystem(config.requestQueueCapacity()));
+            .withQueuePerSubsystem(config.requestQueueCapacity())
+            .withRequestTimeout(config.requestTimeout()));
     this.xmlrpc =
         config.xmlrpc().enabled()
             ? new XmlRpcBinding(methods, dispatcher, LegacyVerbs.VDSM, config.xmlrpc())

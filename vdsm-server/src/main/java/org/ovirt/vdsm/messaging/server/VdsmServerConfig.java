@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.ovirt.vdsm.messaging.detector.DetectionSettings;
 import org.ovirt.vdsm.messaging.detector.TlsMode;
 import org.ovirt.vdsm.messaging.server.broker.BrokerConfig;
+import org.ovirt.vdsm.messaging.server.rpc.DispatcherSettings;
 import org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcSettings;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
 
@@ -20,6 +21,8 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
  * @param tlsHandshakeTimeout how long a TLS handshake may take (default 10 s)
  * @param workerThreads JSON-RPC worker threads
  * @param requestQueueCapacity request bodies that may wait for a worker; more are answered 1100
+ * @param requestTimeout a call still running then is answered with error -32000 and cancelled
+ *     (default 120 s)
  * @param stomp STOMP session settings
  * @param broker broker settings (which destinations are queues, bounds)
  * @param detectionTimeout how long a new connection may take to show its protocol, counted from the
@@ -34,10 +37,14 @@ public record VdsmServerConfig(
     Duration tlsHandshakeTimeout,
     int workerThreads,
     int requestQueueCapacity,
+    Duration requestTimeout,
     StompSettings stomp,
     BrokerConfig broker,
     Duration detectionTimeout,
     XmlRpcSettings xmlrpc) {
+
+  /** The default request deadline. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = DispatcherSettings.DEFAULTS.requestTimeout();
 
   /** VDSM's port. */
   public static final int DEFAULT_PORT = 54321;
@@ -52,6 +59,7 @@ public record VdsmServerConfig(
     requireNonNull(bindAddress, "bindAddress");
     requireNonNull(tlsMode, "tlsMode");
     requireNonNull(tlsHandshakeTimeout, "tlsHandshakeTimeout");
+    requireNonNull(requestTimeout, "requestTimeout");
     requireNonNull(stomp, "stomp");
     requireNonNull(broker, "broker");
     requireNonNull(detectionTimeout, "detectionTimeout");
@@ -78,20 +86,20 @@ public record VdsmServerConfig(
   public static VdsmServerConfig tls(String bindAddress, int port, PkiLayout pki) {
     return new VdsmServerConfig(
         bindAddress, port, TlsMode.REQUIRED, requireNonNull(pki, "pki"), DEFAULT_HANDSHAKE_TIMEOUT, 8, 1000,
-        StompSettings.DEFAULTS, BrokerConfig.DEFAULTS, DEFAULT_DETECTION_TIMEOUT, XmlRpcSettings.DEFAULTS);
+        DEFAULT_REQUEST_TIMEOUT, StompSettings.DEFAULTS, BrokerConfig.DEFAULTS, DEFAULT_DETECTION_TIMEOUT, XmlRpcSettings.DEFAULTS);
   }
 
   /** Plain TCP on {@code bindAddress:port}, other values default. */
   public static VdsmServerConfig plain(String bindAddress, int port) {
     return new VdsmServerConfig(
-        bindAddress, port, TlsMode.OFF, null, DEFAULT_HANDSHAKE_TIMEOUT, 8, 1000, StompSettings.DEFAULTS,
+        bindAddress, port, TlsMode.OFF, null, DEFAULT_HANDSHAKE_TIMEOUT, 8, 1000, DEFAULT_REQUEST_TIMEOUT, StompSettings.DEFAULTS,
         BrokerConfig.DEFAULTS, DEFAULT_DETECTION_TIMEOUT, XmlRpcSettings.DEFAULTS);
   }
 
   /** This config with {@code threads} JSON-RPC worker threads. */
   public VdsmServerConfig withWorkerThreads(int threads) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, threads, requestQueueCapacity, stomp, broker, detectionTimeout, xmlrpc);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, threads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc);
   }
 
   /**
@@ -100,31 +108,37 @@ public record VdsmServerConfig(
    */
   public VdsmServerConfig withTlsMode(TlsMode mode) {
     return new VdsmServerConfig(
-        bindAddress, port, mode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, stomp, broker, detectionTimeout, xmlrpc);
+        bindAddress, port, mode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc);
   }
 
   /** This config with other TLS handshake and protocol detection timeouts. */
   public VdsmServerConfig withTimeouts(Duration handshake, Duration detection) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, handshake, workerThreads, requestQueueCapacity, stomp, broker, detection, xmlrpc);
+        bindAddress, port, tlsMode, pki, handshake, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detection, xmlrpc);
+  }
+
+  /** This config with another request deadline. */
+  public VdsmServerConfig withRequestTimeout(Duration timeout) {
+    return new VdsmServerConfig(
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, timeout, stomp, broker, detectionTimeout, xmlrpc);
   }
 
   /** This config with other STOMP settings. */
   public VdsmServerConfig withStomp(StompSettings settings) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, settings, broker, detectionTimeout, xmlrpc);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, settings, broker, detectionTimeout, xmlrpc);
   }
 
   /** This config with other broker settings. */
   public VdsmServerConfig withBroker(BrokerConfig settings) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, stomp, settings, detectionTimeout, xmlrpc);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, settings, detectionTimeout, xmlrpc);
   }
 
   /** This config with other XML-RPC settings. */
   public VdsmServerConfig withXmlRpc(XmlRpcSettings settings) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, stomp, broker, detectionTimeout, settings);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, settings);
   }
 
   /** This config with XML-RPC enabled or not (other XML-RPC settings kept). */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.ovirt.vdsm.messaging.detector.TlsMode;
+import org.ovirt.vdsm.messaging.server.broker.BrokerConfig;
 import org.ovirt.vdsm.messaging.tls.DevelopmentPki;
 import org.ovirt.vdsm.messaging.tls.KeyType;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
@@ -60,8 +61,21 @@ public final class VdsmServerMain implements Callable<Integer> {
       converter = OnOffConverter.class)
   OnOff xmlrpc = OnOff.ON;
 
-  @Option(names = "--workers", description = "JSON-RPC worker threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--workers", description = "Worker threads of each subsystem (virt, storage, network, host) (default: ${DEFAULT-VALUE}).")
   int workers = 8;
+
+  @Option(
+      names = "--request-timeout",
+      paramLabel = "SECONDS",
+      description = "A call still running after this is answered with error -32000 and cancelled (default: ${DEFAULT-VALUE}).")
+  long requestTimeoutSeconds = VdsmServerConfig.DEFAULT_REQUEST_TIMEOUT.toSeconds();
+
+  @Option(
+      names = "--queue",
+      paramLabel = "DESTINATION",
+      description = "A destination with queue semantics (each message to one subscriber, redelivered unless"
+          + " acknowledged); repeatable. Every other destination is a topic, as in VDSM.")
+  List<String> queues = new ArrayList<>();
 
   @Override
   public Integer call() throws IOException, InterruptedException {
@@ -82,6 +96,8 @@ public final class VdsmServerMain implements Callable<Integer> {
     VdsmServerConfig config =
         (pki == null ? VdsmServerConfig.plain(bind, port) : VdsmServerConfig.tls(bind, port, pki).withTlsMode(tls))
             .withWorkerThreads(workers)
+            .withRequestTimeout(java.time.Duration.ofSeconds(requestTimeoutSeconds))
+            .withBroker(BrokerConfig.DEFAULTS.withQueues(java.util.Set.copyOf(queues)))
             .withXmlRpcEnabled(xmlrpc == OnOff.ON);
     VdsmServer server = VdsmServer.withDefaultApi(config);
     CountDownLatch stopped = new CountDownLatch(1);

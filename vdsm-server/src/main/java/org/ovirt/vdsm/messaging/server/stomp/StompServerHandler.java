@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -380,15 +379,6 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     ctx.executor().schedule(() -> {
       ctx.close();
     }, ERROR_FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
-      closing = true;
-      log.info("{}: TLS handshake failed: {}", name(), rootMessage(handshake.cause()));
-    }
-    super.userEventTriggered(ctx, evt);
   }
 
   @Override
