@@ -89,7 +89,7 @@ public final class Bench {
     String markdown = bench.run(String.join(" ", args));
     System.out.println(markdown);
     if (out != null) {
-      Files.writeString(out, markdown);
+      Files.writeString(out, Report.splice(Files.exists(out) ? Files.readString(out) : null, markdown));
       System.out.println("written to " + out.toAbsolutePath());
     }
     System.exit(0);

@@ -59,12 +59,29 @@ final class Report {
     peakHeap = bytes;
   }
 
+  private static final String BEGIN = "<!-- measured:begin (written by the benchmark harness) -->";
+  private static final String END = "<!-- measured:end -->";
+
+  /**
+   * The report file with its measured part replaced by {@code measured}; what stands outside the
+   * markers (the analysis written by people) is kept.
+   */
+  static String splice(String existing, String measured) {
+    String block = BEGIN + "\n" + measured + END + "\n";
+    if (existing == null || !existing.contains(BEGIN) || !existing.contains(END)) {
+      return "# Benchmarks\n\n" + block;
+    }
+    return existing.substring(0, existing.indexOf(BEGIN)) + block
+        + existing.substring(existing.indexOf(END) + END.length()).replaceFirst("^\n", "");
+  }
+
   String markdown(String date) {
-    return "# Benchmarks\n\n"
+    return "## Measured\n\n"
         + "Measured on " + date + ". Reproduce with the command below; numbers from one run on a shared\n"
         + "2-core machine vary by several percent from run to run.\n\n"
         + machine
-        + "- Peak heap of the benchmark JVM (client and in-process server together): " + peakHeap / (1024 * 1024) + " MiB\n"
+        + "- Peak heap used by the benchmark JVM, client and in-process server together, garbage included"
+        + " (the JVM runs with -Xms2g -Xmx2g): " + peakHeap / (1024 * 1024) + " MiB\n"
         + body;
   }
 }
