@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcFault;
 
 /**
  * The flat verbs of VDSM's legacy XML-RPC API and the JSON-RPC methods that implement them (one
