@@ -14,6 +14,7 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
+import org.ovirt.vdsm.messaging.xmlrpc.LegacyVerbs;
 import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcCall;
 import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcCodec;
 import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcFault;

@@ -24,6 +24,7 @@ import org.ovirt.vdsm.messaging.server.events.EventSink;
 import org.ovirt.vdsm.messaging.server.rpc.ApiException;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
+import org.ovirt.vdsm.messaging.xmlrpc.LegacyVerbs;
 import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcCodec;
 import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcFault;
 import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcLimits;
