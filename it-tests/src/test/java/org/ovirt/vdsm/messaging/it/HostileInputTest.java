@@ -31,10 +31,10 @@ import org.ovirt.vdsm.messaging.client.EngineClientFactory;
 import org.ovirt.vdsm.messaging.client.HostClient;
 import org.ovirt.vdsm.messaging.detector.TlsMode;
 import org.ovirt.vdsm.messaging.server.VdsmServerConfig;
-import org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcCodec;
-import org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcFault;
-import org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcLimits;
-import org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcResponse;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcCodec;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcFault;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcLimits;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcResponse;
 import org.ovirt.vdsm.messaging.testing.JdkSslContexts;
 import org.ovirt.vdsm.messaging.testing.RawStompClient;
 

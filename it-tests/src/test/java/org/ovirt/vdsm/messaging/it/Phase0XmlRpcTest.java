@@ -37,7 +37,7 @@ import org.ovirt.vdsm.messaging.server.api.HostApi;
 import org.ovirt.vdsm.messaging.server.api.HostFacts;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
 import org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcBinding;
-import org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcFault;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcFault;
 import org.ovirt.vdsm.messaging.testing.JdkSslContexts;
 import org.slf4j.LoggerFactory;
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcLimits;
 
 /**
  * Installs the host's legacy HTTP/1.1 handlers at the end of a connection's pipeline: the HTTP codec

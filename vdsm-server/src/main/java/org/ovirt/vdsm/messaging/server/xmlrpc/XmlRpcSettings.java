@@ -3,6 +3,7 @@ package org.ovirt.vdsm.messaging.server.xmlrpc;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcLimits;
 
 /**
  * The legacy XML-RPC-over-HTTP binding of a host port.

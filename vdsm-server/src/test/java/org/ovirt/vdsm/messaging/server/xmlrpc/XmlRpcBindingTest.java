@@ -18,12 +18,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
-import org.ovirt.vdsm.messaging.server.api.HostApi;
 import org.ovirt.vdsm.messaging.server.api.DefaultHostBackend;
+import org.ovirt.vdsm.messaging.server.api.HostApi;
 import org.ovirt.vdsm.messaging.server.events.EventSink;
 import org.ovirt.vdsm.messaging.server.rpc.ApiException;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
+import org.ovirt.vdsm.messaging.xmlrpc.LegacyVerbs;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcCodec;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcFault;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcLimits;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcResponse;
 import org.slf4j.MDC;
 
 /**

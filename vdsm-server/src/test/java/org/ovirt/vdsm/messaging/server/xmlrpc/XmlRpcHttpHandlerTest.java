@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcLimits;
 
 /**
  * The HTTP side of the legacy binding on an {@link EmbeddedChannel}: paths, methods, sizes,

@@ -6,17 +6,21 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
+import org.ovirt.vdsm.messaging.xmlrpc.LegacyVerbs;
 
 /**
  * The JSON-RPC methods the legacy XML-RPC transport can call, and how: the legacy verb, how the
  * named (or positional) JSON-RPC params become the verb's positional params, and which member of
- * the legacy result struct carries the result.
+ * the legacy result struct carries the result. The verb and the result member come from the shared
+ * table {@link LegacyVerbs#VDSM} (the host's side of the same contract); this class adds only the
+ * client's direction of the param mapping (named JSON-RPC params to positional XML-RPC params).
  *
  * <table>
  *   <caption>Methods over XML-RPC</caption>
@@ -54,44 +58,66 @@ public final class LegacyMethods {
   /**
    * One mapped method.
    *
-   * @param method {@code Namespace.verb}
-   * @param verb the legacy verb
+   * @param legacyVerb the shared table's verb: name, JSON-RPC method, payload member
    * @param params the JSON-RPC param names in schema order (positional params follow it)
    * @param required how many of them are required (the first ones)
-   * @param resultMember the legacy result member holding the result, {@code null} for none
    * @param adapt turns the named params into the verb's positional params
    */
   public record Mapping(
-      String method,
-      String verb,
+      LegacyVerbs.Verb legacyVerb,
       List<String> params,
       int required,
-      String resultMember,
       Function<JsonObject, List<JsonElement>> adapt) {
     public Mapping {
-      requireNonNull(method, "method");
-      requireNonNull(verb, "verb");
-      params = List.copyOf(params);
+      requireNonNull(legacyVerb, "legacyVerb");
+      params = List.copyOf(requireNonNull(params, "params"));
       requireNonNull(adapt, "adapt");
+    }
+
+    /** {@code Namespace.verb}. */
+    public String method() {
+      return legacyVerb.method();
+    }
+
+    /** The legacy verb. */
+    public String verb() {
+      return legacyVerb.name();
+    }
+
+    /** The legacy result member holding the result, {@code null} for none. */
+    public String resultMember() {
+      return legacyVerb.payloadMember();
     }
   }
 
   /** A call ready to send. */
   public record LegacyCall(Mapping mapping, List<JsonElement> params) {}
 
-  private static final Map<String, Mapping> METHODS = Map.of(
-      "Host.ping2", new Mapping("Host.ping2", "ping", List.of(), 0, null, p -> List.of()),
-      "Host.getCapabilities",
-      new Mapping("Host.getCapabilities", "getVdsCapabilities", List.of(), 0, "info", p -> List.of()),
-      "Host.getStats", new Mapping("Host.getStats", "getVdsStats", List.of(), 0, "info", p -> List.of()),
-      "Host.getVMList",
-      new Mapping("Host.getVMList", "list", List.of("fullStatus", "vmList"), 0, "vmList",
-          LegacyMethods::list),
-      "VM.create", new Mapping("VM.create", "create", List.of("vmID", "vmParams"), 2, "vmList", LegacyMethods::create),
-      "VM.destroy", new Mapping("VM.destroy", "destroy", List.of("vmID"), 1, null, p -> inOrder(p, "vmID")),
-      "VM.getStats", new Mapping("VM.getStats", "getVmStats", List.of("vmID"), 1, "statsList", p -> inOrder(p, "vmID")),
-      "Host.getAllVmStats",
-      new Mapping("Host.getAllVmStats", "getAllVmStats", List.of(), 0, "statsList", p -> List.of()));
+  private static final Map<String, Mapping> METHODS = byMethod(
+      mapping("Host.ping2", List.of(), 0, p -> List.of()),
+      mapping("Host.getCapabilities", List.of(), 0, p -> List.of()),
+      mapping("Host.getStats", List.of(), 0, p -> List.of()),
+      mapping("Host.getVMList", List.of("fullStatus", "vmList"), 0, LegacyMethods::list),
+      mapping("VM.create", List.of("vmID", "vmParams"), 2, LegacyMethods::create),
+      mapping("VM.destroy", List.of("vmID"), 1, p -> inOrder(p, "vmID")),
+      mapping("VM.getStats", List.of("vmID"), 1, p -> inOrder(p, "vmID")),
+      mapping("Host.getAllVmStats", List.of(), 0, p -> List.of()));
+
+  /** The mapping of {@code method}, whose verb is the shared table's. */
+  private static Mapping mapping(
+      String method, List<String> params, int required, Function<JsonObject, List<JsonElement>> adapt) {
+    LegacyVerbs.Verb verb = LegacyVerbs.VDSM.findByMethod(method)
+        .orElseThrow(() -> new IllegalStateException("no legacy verb for " + method));
+    return new Mapping(verb, params, required, adapt);
+  }
+
+  private static Map<String, Mapping> byMethod(Mapping... mappings) {
+    Map<String, Mapping> byMethod = new HashMap<>();
+    for (Mapping m : mappings) {
+      byMethod.put(m.method(), m);
+    }
+    return Map.copyOf(byMethod);
+  }
 
   private LegacyMethods() {}
 

@@ -39,6 +39,10 @@ import org.ovirt.vdsm.messaging.client.RpcCall;
 import org.ovirt.vdsm.messaging.client.TooManyPendingCallsException;
 import org.ovirt.vdsm.messaging.client.VdsmClientException;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcCodec;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcFault;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcLimits;
+import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -86,6 +90,8 @@ public final class XmlRpcHostClient implements HostClient {
   private final String name;
   private final URI uri;
   private final Settings settings;
+  /** What responses are parsed with: the body bound (already enforced while reading), the default depth. */
+  private final XmlRpcLimits limits;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Set<CompletableFuture<JsonElement>> calls = ConcurrentHashMap.newKeySet();
   private final CopyOnWriteArrayList<StateListener> listeners = new CopyOnWriteArrayList<>();
@@ -98,6 +104,8 @@ public final class XmlRpcHostClient implements HostClient {
     }
     this.port = port;
     this.settings = requireNonNull(settings, "settings");
+    this.limits = XmlRpcLimits.DEFAULTS.withMaxBodyBytes(
+        (int) Math.max(1, Math.min(settings.maxResponseBytes(), XmlRpcLimits.MAX_BODY_BYTES)));
     String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     this.name = authority;
     this.uri = URI.create((settings.tls() ? "https://" : "http://") + authority + "/RPC2");
@@ -150,7 +158,7 @@ public final class XmlRpcHostClient implements HostClient {
     } catch (LegacyMethods.MappingException e) {
       return CompletableFuture.failedFuture(new JsonRpcErrorException(e.error()));
     }
-    byte[] body = XmlRpcRequestWriter.methodCall(legacy.mapping().verb(), legacy.params());
+    byte[] body = XmlRpcCodec.encodeCall(legacy.mapping().verb(), legacy.params());
     if (inFlight.incrementAndGet() > settings.maxPendingCalls()) {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(new TooManyPendingCallsException(
@@ -203,16 +211,16 @@ public final class XmlRpcHostClient implements HostClient {
       throw new ConnectionLostException(Reason.PROTOCOL,
           "HTTP " + response.statusCode() + " from " + uri + " for " + mapping.verb(), null);
     }
-    XmlRpcResponseParser.Result parsed;
+    XmlRpcResponse parsed;
     try {
-      parsed = XmlRpcResponseParser.parse(response.body());
-    } catch (XmlRpcResponseParser.MalformedResponseException e) {
-      throw new ConnectionLostException(Reason.PROTOCOL, name + ": " + e.getMessage(), e);
+      parsed = XmlRpcCodec.parseResponse(response.body(), limits);
+    } catch (XmlRpcFault e) {
+      throw new ConnectionLostException(Reason.PROTOCOL, name + ": malformed XML-RPC response: " + e.getMessage(), e);
     }
-    if (parsed instanceof XmlRpcResponseParser.Fault fault) {
-      throw new JsonRpcErrorException(new JsonRpcError(fault.code(), fault.message()));
+    if (!parsed.isSuccess()) {
+      throw new JsonRpcErrorException(new JsonRpcError(parsed.fault().code(), parsed.fault().getMessage()));
     }
-    JsonElement value = ((XmlRpcResponseParser.Value) parsed).value();
+    JsonElement value = parsed.value();
     JsonObject status = value.isJsonObject() && value.getAsJsonObject().get("status") instanceof JsonObject s ? s : null;
     if (status == null || !(status.get("code") instanceof JsonPrimitive code) || !code.isNumber()) {
       throw new ConnectionLostException(Reason.PROTOCOL,

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import org.ovirt.vdsm.messaging.xmlrpc.LegacyVerbs;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -31,6 +33,18 @@ class LegacyMethodsTest {
     LegacyMethods.LegacyCall call = LegacyMethods.map(method, p);
     assertThat(call.mapping().verb()).isEqualTo(verb);
     assertThat(call.params()).containsExactlyElementsOf(JsonParser.parseString(positional).getAsJsonArray().asList());
+    // what the client sends is what the host's side of the shared table accepts
+    assertThat(call.mapping().legacyVerb().params().map(call.params())).isNotNull();
+  }
+
+  @Test
+  void everyVerbOfTheSharedTableCanBeCalled() {
+    assertThat(LegacyMethods.methods()).containsExactlyInAnyOrderElementsOf(
+        LegacyVerbs.VDSM.names().stream().map(n -> LegacyVerbs.VDSM.find(n).orElseThrow().method()).toList());
+    for (String method : LegacyMethods.methods()) {
+      LegacyMethods.Mapping m = LegacyMethods.find(method).orElseThrow();
+      assertThat(LegacyVerbs.VDSM.find(m.verb()).orElseThrow().method()).isEqualTo(method);
+    }
   }
 
   @ParameterizedTest(name = "{0}({1}): {2}")

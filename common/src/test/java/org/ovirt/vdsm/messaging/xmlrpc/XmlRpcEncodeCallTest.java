@@ -1,4 +1,4 @@
-package org.ovirt.vdsm.messaging.client.internal.xmlrpc;
+package org.ovirt.vdsm.messaging.xmlrpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,11 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** JSON values written as XML-RPC, one row per type. */
-class XmlRpcRequestWriterTest {
+/**
+ * {@link XmlRpcCodec#encodeCall}, as the engine client uses it: JSON values written as XML-RPC, one
+ * row per type, and what a call refuses. (Moved from the engine client's former request writer.)
+ */
+class XmlRpcEncodeCallTest {
 
   private static String param(JsonElement v) {
-    String doc = new String(XmlRpcRequestWriter.methodCall("m", List.of(v)), StandardCharsets.UTF_8);
+    String doc = new String(XmlRpcCodec.encodeCall("m", List.of(v)), StandardCharsets.UTF_8);
     int start = doc.indexOf("<param>") + "<param>".length();
     return doc.substring(start, doc.indexOf("</param></params>"));
   }
@@ -25,7 +28,7 @@ class XmlRpcRequestWriterTest {
   @Test
   void writesADocumentWithTheVerbAndParamsInOrder() {
     String doc = new String(
-        XmlRpcRequestWriter.methodCall("getVmStats", List.of(new JsonPrimitive("vm-1"), new JsonPrimitive(2))),
+        XmlRpcCodec.encodeCall("getVmStats", List.of(new JsonPrimitive("vm-1"), new JsonPrimitive(2))),
         StandardCharsets.UTF_8);
     assertThat(doc).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<methodCall><methodName>getVmStats</methodName>"
         + "<params><param><value><string>vm-1</string></value></param><param><value><int>2</int></value></param>"
@@ -42,8 +45,9 @@ class XmlRpcRequestWriterTest {
     "2147483647| <value><int>2147483647</int></value>",
     "-2147483648| <value><int>-2147483648</int></value>",
     "2147483648| <value><i8>2147483648</i8></value>",
-    "1.0| <value><int>1</int></value>",
-    "1e3| <value><int>1000</int></value>",
+    "1.0| <value><double>1.0</double></value>",
+    "1e3| <value><double>1000.0</double></value>",
+    "1e-7| <value><double>0.00000010</double></value>",
     "2.5| <value><double>2.5</double></value>",
     "null| <value><nil/></value>",
     "[]| <value><array><data></data></array></value>",
@@ -74,14 +78,15 @@ class XmlRpcRequestWriterTest {
   })
   void refusesWhatXmlRpcCannotCarry(String json) {
     JsonElement v = JsonParser.parseString(json);
-    assertThatThrownBy(() -> XmlRpcRequestWriter.methodCall("m", List.of(v))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> XmlRpcCodec.encodeCall("m", List.of(v))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void roundTripsThroughTheResponseParser() throws Exception {
     JsonElement v = JsonParser.parseString("{\"s\":\"a<&>\\r\\n\",\"n\":[1,2.5,true,null],\"big\":9007199254740993}");
     String doc = "<methodResponse><params><param>" + param(v) + "</param></params></methodResponse>";
-    assertThat(XmlRpcResponseParser.parse(doc.getBytes(StandardCharsets.UTF_8)))
-        .isEqualTo(new XmlRpcResponseParser.Value(v));
+    XmlRpcResponse back = XmlRpcCodec.parseResponse(doc.getBytes(StandardCharsets.UTF_8), XmlRpcLimits.DEFAULTS);
+    assertThat(back.isSuccess()).isTrue();
+    assertThat(back.value()).isEqualTo(v);
   }
 }

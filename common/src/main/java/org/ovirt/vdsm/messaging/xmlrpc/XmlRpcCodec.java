@@ -1,4 +1,4 @@
-package org.ovirt.vdsm.messaging.server.xmlrpc;
+package org.ovirt.vdsm.messaging.xmlrpc;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,9 +6,11 @@ import com.google.gson.JsonElement;
 import java.util.List;
 
 /**
- * XML-RPC documents to and from Gson {@link JsonElement}s, so that legacy calls run through the same
- * JSON-RPC methods as everything else. Written for untrusted input: see {@link #parseCall} for what
- * is refused.
+ * The legacy XML-RPC wire format, shared by both ends: XML-RPC documents to and from Gson {@link
+ * JsonElement}s, so that legacy calls run through the same JSON-RPC methods as everything else. The
+ * host reads calls and writes responses and faults; the engine client writes calls and reads
+ * responses. Written for untrusted input in both directions: see {@link #parseCall} for what is
+ * refused.
  *
  * <p>Reading (XML-RPC to JSON):
  *
@@ -31,7 +33,9 @@ import java.util.List;
  * {@code <string>} (CR written as {@code &#13;}, characters XML 1.0 cannot carry replaced by
  * U+FFFD); integers {@code <int>} when they fit 32 bits, {@code <i8>} when they fit 64 bits, else
  * their digits as a {@code <string>}; other numbers {@code <double>} in plain decimal notation;
- * objects {@code <struct>}; arrays {@code <array>}. Note that stock Apache XML-RPC clients read
+ * objects {@code <struct>}; arrays {@code <array>}. In a {@code methodCall} ({@link #encodeCall})
+ * what cannot be carried faithfully (those characters, integers beyond 64 bits) is refused with
+ * {@link IllegalArgumentException} instead. Note that stock Apache XML-RPC clients read
  * {@code <nil/>} and {@code <i8>} only with a type factory that knows them; Python's {@code
  * xmlrpc.client} reads both.
  */
@@ -57,7 +61,10 @@ public final class XmlRpcCodec {
   }
 
   /**
-   * Parses a {@code methodResponse}, with the same hardening as {@link #parseCall}.
+   * Parses a {@code methodResponse}, with the same hardening as {@link #parseCall}, tolerating what
+   * real (Python) servers send: a {@code double} of {@code nan}, {@code inf} or {@code infinity} (any
+   * case, signed) is kept as a JSON string of its text; {@code int} and {@code i4} are read as 64 bits;
+   * a fault without a {@code faultString} has an empty message.
    *
    * @throws XmlRpcFault when the document is not a valid response (a fault the document carries is
    *     returned, not thrown)
@@ -71,7 +78,8 @@ public final class XmlRpcCodec {
   /**
    * A {@code methodCall} document, UTF-8.
    *
-   * @throws IllegalArgumentException when a value has no XML-RPC form (NaN, infinity)
+   * @throws IllegalArgumentException when a value has no XML-RPC form (NaN, infinity, an integer
+   *     beyond 64 bits, a character XML 1.0 cannot carry, in the name or a value)
    */
   public static byte[] encodeCall(String methodName, List<JsonElement> params) {
     requireNonNull(methodName, "methodName");

@@ -1,4 +1,4 @@
-package org.ovirt.vdsm.messaging.server.xmlrpc;
+package org.ovirt.vdsm.messaging.xmlrpc;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,6 +35,9 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
  *   <tr><td>{@code getVmStats(vmId)}</td><td>{@code VM.getStats(vmID)}</td><td>{@code statsList}</td></tr>
  *   <tr><td>{@code getAllVmStats()}</td><td>{@code Host.getAllVmStats}</td><td>{@code statsList}</td></tr>
  * </table>
+ *
+ * <p>Part of the contract: the host serves these verbs, the engine client calls them ({@link
+ * #findByMethod} gives the verb and payload member of a JSON-RPC method).
  *
  * <p>{@code ping} is mapped to {@code Host.ping2} (VDSM's {@code Host.ping} also touches the
  * engine-liveness timestamp, which this server does not keep). The named parameters follow VDSM's
@@ -129,6 +132,15 @@ public final class LegacyVerbs {
     return Optional.ofNullable(verbs.get(requireNonNull(name, "name")));
   }
 
+  /**
+   * The first verb implemented by {@code method} (in {@link #VDSM}, the only one), if this table
+   * has one.
+   */
+  public Optional<Verb> findByMethod(String method) {
+    requireNonNull(method, "method");
+    return verbs.values().stream().filter(v -> v.method().equals(method)).findFirst();
+  }
+
   /** The verb names. */
   public Set<String> names() {
     return verbs.keySet();
@@ -136,6 +148,7 @@ public final class LegacyVerbs {
 
   /** This table plus {@code verb} (replacing a verb of the same name). */
   public LegacyVerbs with(Verb verb) {
+    requireNonNull(verb, "verb");
     Map<String, Verb> copy = new LinkedHashMap<>(verbs);
     copy.put(verb.name(), verb);
     return new LegacyVerbs(copy.values());

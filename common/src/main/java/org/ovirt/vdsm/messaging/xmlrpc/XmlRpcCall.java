@@ -1,4 +1,4 @@
-package org.ovirt.vdsm.messaging.server.xmlrpc;
+package org.ovirt.vdsm.messaging.xmlrpc;
 
 import static java.util.Objects.requireNonNull;
 

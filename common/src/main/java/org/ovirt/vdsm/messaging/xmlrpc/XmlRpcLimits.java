@@ -1,4 +1,4 @@
-package org.ovirt.vdsm.messaging.server.xmlrpc;
+package org.ovirt.vdsm.messaging.xmlrpc;
 
 /**
  * The limits of {@link XmlRpcCodec} when it reads XML from the network.

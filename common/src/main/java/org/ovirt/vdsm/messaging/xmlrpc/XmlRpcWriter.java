@@ -1,4 +1,4 @@
-package org.ovirt.vdsm.messaging.server.xmlrpc;
+package org.ovirt.vdsm.messaging.xmlrpc;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -12,6 +12,11 @@ import java.util.Map;
 /**
  * Writes XML-RPC documents from JSON values, UTF-8, without pretty printing. The mapping is
  * documented on {@link XmlRpcCodec}.
+ *
+ * <p>A {@code methodCall} is written strictly: what XML-RPC cannot carry faithfully (characters XML
+ * 1.0 cannot hold, integers beyond 64 bits) is refused, so that the caller learns its call cannot be
+ * sent as made. A {@code methodResponse} must always be delivered, so there such characters are
+ * replaced by U+FFFD and such integers written as their digits in a {@code <string>}.
  */
 final class XmlRpcWriter {
   private static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -21,11 +26,14 @@ final class XmlRpcWriter {
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
   private final StringBuilder out = new StringBuilder(256);
+  private final boolean strict;
 
-  private XmlRpcWriter() {}
+  private XmlRpcWriter(boolean strict) {
+    this.strict = strict;
+  }
 
   static byte[] call(String methodName, List<JsonElement> params) {
-    XmlRpcWriter w = new XmlRpcWriter();
+    XmlRpcWriter w = new XmlRpcWriter(true);
     w.out.append(DECLARATION).append("<methodCall><methodName>");
     w.text(methodName);
     w.out.append("</methodName><params>");
@@ -39,7 +47,7 @@ final class XmlRpcWriter {
   }
 
   static byte[] response(JsonElement value) {
-    XmlRpcWriter w = new XmlRpcWriter();
+    XmlRpcWriter w = new XmlRpcWriter(false);
     w.out.append(DECLARATION).append("<methodResponse><params><param>");
     w.value(value);
     w.out.append("</param></params></methodResponse>\n");
@@ -47,7 +55,7 @@ final class XmlRpcWriter {
   }
 
   static byte[] fault(int code, String message) {
-    XmlRpcWriter w = new XmlRpcWriter();
+    XmlRpcWriter w = new XmlRpcWriter(false);
     w.out.append(DECLARATION).append("<methodResponse><fault><value><struct>")
         .append("<member><name>faultCode</name><value><int>").append(code).append("</int></value></member>")
         .append("<member><name>faultString</name><value><string>");
@@ -116,12 +124,17 @@ final class XmlRpcWriter {
     }
   }
 
-  /** int when it fits 32 bits, i8 when it fits 64 bits, else its decimal digits as a string. */
+  /**
+   * int when it fits 32 bits, i8 when it fits 64 bits, else its decimal digits as a string (refused
+   * in a call).
+   */
   private void integer(BigInteger b) {
     if (b.compareTo(INT_MIN) >= 0 && b.compareTo(INT_MAX) <= 0) {
       out.append("<int>").append(b).append("</int>");
     } else if (b.compareTo(LONG_MIN) >= 0 && b.compareTo(LONG_MAX) <= 0) {
       out.append("<i8>").append(b).append("</i8>");
+    } else if (strict) {
+      throw new IllegalArgumentException("integer too large for XML-RPC: " + b);
     } else {
       out.append("<string>").append(b).append("</string>");
     }
@@ -138,7 +151,7 @@ final class XmlRpcWriter {
   /**
    * Character data, escaped. CR is written as a character reference (a parser would turn a raw CR
    * into LF); characters XML 1.0 cannot carry (controls other than TAB, LF and CR, lone surrogates,
-   * U+FFFE, U+FFFF) are replaced by U+FFFD.
+   * U+FFFE, U+FFFF) are replaced by U+FFFD, or refused in a call.
    */
   private void text(String s) {
     for (int i = 0; i < s.length(); i++) {
@@ -151,16 +164,23 @@ final class XmlRpcWriter {
         case '\t', '\n' -> out.append(c);
         default -> {
           if (c < 0x20 || c == 0xFFFE || c == 0xFFFF) {
-            out.append('\uFFFD');
+            unrepresentable(c);
           } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
             out.append(c).append(s.charAt(++i));
           } else if (Character.isSurrogate(c)) {
-            out.append('\uFFFD');
+            unrepresentable(c);
           } else {
             out.append(c);
           }
         }
       }
     }
+  }
+
+  private void unrepresentable(char c) {
+    if (strict) {
+      throw new IllegalArgumentException("character U+" + String.format("%04X", (int) c) + " cannot be sent in XML-RPC");
+    }
+    out.append('\uFFFD');
   }
 }

@@ -1,4 +1,4 @@
-package org.ovirt.vdsm.messaging.server.xmlrpc;
+package org.ovirt.vdsm.messaging.xmlrpc;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -22,6 +22,11 @@ import javax.xml.stream.XMLStreamReader;
  * is used, so no entity is ever expanded and no external entity is ever resolved (a resolver that
  * refuses everything backs this up); only the XML-RPC grammar is accepted, element by element, with
  * the nesting of values bounded by {@link XmlRpcLimits#maxDepth()}.
+ *
+ * <p>A {@code methodResponse} is read with the same hardening but a little more tolerance for what
+ * real servers send (Python's {@code xmlrpc} in VDSM): a {@code double} written as {@code nan},
+ * {@code inf} or {@code infinity} (any case, signed), which JSON cannot hold, is kept as its text; an
+ * {@code int}/{@code i4} is read as 64 bits; a fault without a {@code faultString} has an empty one.
  */
 final class XmlRpcReader {
   /** Apache XML-RPC's extension namespace ({@code ex:nil}, {@code ex:i8}). */
@@ -29,6 +34,9 @@ final class XmlRpcReader {
 
   /** What XML-RPC allows in a method name, and a sane length. */
   private static final Pattern METHOD_NAME = Pattern.compile("[A-Za-z0-9_.:/]{1,256}");
+
+  /** Non-finite doubles as Python writes them ({@code repr(float)}), and spelled out. */
+  private static final Pattern NON_FINITE = Pattern.compile("[+-]?(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
 
   /** A decimal number: XML-RPC has no exponents, but clients (Python) write them. No NaN/Infinity. */
   private static final Pattern DOUBLE = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d{1,4})?");
@@ -39,14 +47,17 @@ final class XmlRpcReader {
 
   private final XMLStreamReader xml;
   private final int maxDepth;
+  /** Reading a response: the tolerances in the class comment. */
+  private final boolean response;
 
-  private XmlRpcReader(XMLStreamReader xml, int maxDepth) {
+  private XmlRpcReader(XMLStreamReader xml, int maxDepth, boolean response) {
     this.xml = xml;
     this.maxDepth = maxDepth;
+    this.response = response;
   }
 
   /** Runs {@code body} with a reader over {@code bytes}, mapping parser errors to faults. */
-  private static <T> T read(byte[] bytes, XmlRpcLimits limits, Body<T> body) throws XmlRpcFault {
+  private static <T> T read(byte[] bytes, XmlRpcLimits limits, boolean response, Body<T> body) throws XmlRpcFault {
     if (bytes.length > limits.maxBodyBytes()) {
       throw new XmlRpcFault(
           XmlRpcFault.INVALID_XML_RPC, "body of " + bytes.length + " bytes exceeds the limit of " + limits.maxBodyBytes());
@@ -54,7 +65,7 @@ final class XmlRpcReader {
     XMLStreamReader xml = null;
     try {
       xml = newFactory().createXMLStreamReader(new ByteArrayInputStream(bytes));
-      return body.read(new XmlRpcReader(xml, limits.maxDepth()));
+      return body.read(new XmlRpcReader(xml, limits.maxDepth(), response));
     } catch (XMLStreamException e) {
       throw new XmlRpcFault(XmlRpcFault.NOT_WELL_FORMED, "not well-formed XML: " + parserMessage(e));
     } catch (RuntimeException e) {
@@ -97,12 +108,12 @@ final class XmlRpcReader {
 
   /** Reads a {@code methodCall}. */
   static XmlRpcCall readCall(byte[] bytes, XmlRpcLimits limits) throws XmlRpcFault {
-    return read(bytes, limits, XmlRpcReader::methodCall);
+    return read(bytes, limits, false, XmlRpcReader::methodCall);
   }
 
   /** Reads a {@code methodResponse}. */
   static XmlRpcResponse readResponse(byte[] bytes, XmlRpcLimits limits) throws XmlRpcFault {
-    return read(bytes, limits, XmlRpcReader::methodResponse);
+    return read(bytes, limits, true, XmlRpcReader::methodResponse);
   }
 
   // ------------------------------------------------------------------ documents
@@ -162,6 +173,9 @@ final class XmlRpcReader {
     JsonObject s = value.getAsJsonObject();
     JsonElement code = s.get("faultCode");
     JsonElement string = s.get("faultString");
+    if (response && (string == null || string.isJsonNull())) {
+      string = new JsonPrimitive("");
+    }
     if (code == null || !code.isJsonPrimitive() || !code.getAsJsonPrimitive().isNumber()
         || string == null || !string.isJsonPrimitive() || !string.getAsJsonPrimitive().isString()) {
       throw invalid("fault struct needs an int faultCode and a string faultString");
@@ -244,6 +258,10 @@ final class XmlRpcReader {
 
   private JsonElement i4(String text) throws XmlRpcFault {
     try {
+      if (response) {
+        long l = Long.parseLong(text.strip());
+        return l == (int) l ? new JsonPrimitive((int) l) : new JsonPrimitive(l);
+      }
       return new JsonPrimitive(Integer.parseInt(text.strip()));
     } catch (NumberFormatException e) {
       throw invalidNumber("int (32-bit)", text);
@@ -267,6 +285,9 @@ final class XmlRpcReader {
   }
 
   private JsonElement dbl(String text) throws XmlRpcFault {
+    if (response && NON_FINITE.matcher(text).matches()) {
+      return new JsonPrimitive(text);
+    }
     if (!DOUBLE.matcher(text).matches()) {
       throw invalidNumber("double", text);
     }

@@ -1,4 +1,4 @@
-package org.ovirt.vdsm.messaging.client.internal.xmlrpc;
+package org.ovirt.vdsm.messaging.xmlrpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,14 +11,26 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Legacy responses from the network: every value type, faults, and hostile documents. */
-class XmlRpcResponseParserTest {
+/**
+ * {@link XmlRpcCodec#parseResponse}, as the engine client uses it: legacy responses from the
+ * network, every value type, faults, and hostile documents. (Moved from the engine client's former
+ * response parser.)
+ */
+class XmlRpcParseResponseTest {
+
+  private static XmlRpcResponse parse(String doc) throws XmlRpcFault {
+    return parse(doc, XmlRpcLimits.DEFAULTS.maxDepth());
+  }
+
+  private static XmlRpcResponse parse(String doc, int maxDepth) throws XmlRpcFault {
+    return XmlRpcCodec.parseResponse(doc.getBytes(StandardCharsets.UTF_8), XmlRpcLimits.DEFAULTS.withMaxDepth(maxDepth));
+  }
 
   private static JsonElement value(String valueXml) throws Exception {
     String doc = "<?xml version=\"1.0\"?>\n<methodResponse><params><param>\n" + valueXml + "\n</param></params></methodResponse>";
-    XmlRpcResponseParser.Result r = XmlRpcResponseParser.parse(doc.getBytes(StandardCharsets.UTF_8));
-    assertThat(r).isInstanceOf(XmlRpcResponseParser.Value.class);
-    return ((XmlRpcResponseParser.Value) r).value();
+    XmlRpcResponse r = parse(doc);
+    assertThat(r.isSuccess()).isTrue();
+    return r.value();
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -31,6 +43,10 @@ class XmlRpcResponseParserTest {
     "<value><boolean>0</boolean></value>| false",
     "<value><double>2.5</double></value>| 2.5",
     "<value><double>nan</double></value>| \"nan\"",
+    "<value><double>-inf</double></value>| \"-inf\"",
+    "<value><double>Infinity</double></value>| \"Infinity\"",
+    "<value><int>2147483648</int></value>| 2147483648",
+    "<value><base64>aGVs&#10;bG8=</base64></value>| \"aGVsbG8=\"",
     "<value><string>a &amp; b &lt;c&gt; &#233;</string></value>| \"a & b <c> \u00e9\"",
     "<value><string>line1&#13;&#10;line2</string></value>| \"line1\\r\\nline2\"",
     "<value><string><![CDATA[<raw>]]></string></value>| \"<raw>\"",
@@ -51,17 +67,29 @@ class XmlRpcResponseParserTest {
 
   @Test
   void readsAFault() throws Exception {
-    XmlRpcResponseParser.Result r = XmlRpcResponseParser.parse(
-        FakeXmlRpcServer.fault(1, "Virtual machine does not exist").getBytes(StandardCharsets.UTF_8));
-    assertThat(r).isEqualTo(new XmlRpcResponseParser.Fault(1, "Virtual machine does not exist"));
+    XmlRpcResponse r = parse("<?xml version='1.0'?><methodResponse><fault><value><struct>"
+        + "<member><name>faultCode</name><value><int>1</int></value></member>"
+        + "<member><name>faultString</name><value><string>Virtual machine does not exist</string></value></member>"
+        + "</struct></value></fault></methodResponse>");
+    assertThat(r.isSuccess()).isFalse();
+    assertThat(r.fault().code()).isEqualTo(1);
+    assertThat(r.fault().getMessage()).isEqualTo("Virtual machine does not exist");
+  }
+
+  @Test
+  void aFaultWithoutFaultStringHasAnEmptyMessage() throws Exception {
+    XmlRpcResponse r = parse("<methodResponse><fault><value><struct>"
+        + "<member><name>faultCode</name><value><int>3</int></value></member>"
+        + "</struct></value></fault></methodResponse>");
+    assertThat(r.fault().code()).isEqualTo(3);
+    assertThat(r.fault().getMessage()).isEmpty();
   }
 
   @Test
   void skipsCommentsAndProcessingInstructions() throws Exception {
     String doc = "<?xml version='1.0'?><!-- c --><methodResponse><?pi x?><params><param><value><int>1</int></value>"
         + "</param></params></methodResponse><!-- after -->";
-    assertThat(XmlRpcResponseParser.parse(doc.getBytes(StandardCharsets.UTF_8)))
-        .isEqualTo(new XmlRpcResponseParser.Value(JsonParser.parseString("1")));
+    assertThat(parse(doc).value()).isEqualTo(JsonParser.parseString("1"));
   }
 
   @ParameterizedTest(name = "refused: {0}")
@@ -85,8 +113,7 @@ class XmlRpcResponseParserTest {
     "<methodResponse><fault><value><struct><member><name>faultString</name><value>x</value></member></struct></value></fault></methodResponse>",
   })
   void refusesMalformedAndHostileDocuments(String doc) {
-    assertThatThrownBy(() -> XmlRpcResponseParser.parse(doc.getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(XmlRpcResponseParser.MalformedResponseException.class);
+    assertThatThrownBy(() -> parse(doc)).isInstanceOf(XmlRpcFault.class);
   }
 
   @Test
@@ -100,9 +127,9 @@ class XmlRpcResponseParserTest {
       deep.append("</data></array></value>");
     }
     deep.append("</param></params></methodResponse>");
-    byte[] doc = deep.toString().getBytes(StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> XmlRpcResponseParser.parse(doc, 9))
-        .isInstanceOf(XmlRpcResponseParser.MalformedResponseException.class)
+    String doc = deep.toString();
+    assertThatThrownBy(() -> parse(doc, 9))
+        .isInstanceOf(XmlRpcFault.class)
         .hasMessageContaining("deeper than 9");
   }
 
@@ -117,7 +144,6 @@ class XmlRpcResponseParserTest {
       deep.append("</data></array></value>");
     }
     deep.append("</param></params></methodResponse>");
-    assertThat(XmlRpcResponseParser.parse(deep.toString().getBytes(StandardCharsets.UTF_8), 9))
-        .isInstanceOf(XmlRpcResponseParser.Value.class);
+    assertThat(parse(deep.toString(), 9).isSuccess()).isTrue();
   }
 }

@@ -1,8 +1,8 @@
-package org.ovirt.vdsm.messaging.server.xmlrpc;
+package org.ovirt.vdsm.messaging.xmlrpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcCodecTest.call;
+import static org.ovirt.vdsm.messaging.xmlrpc.XmlRpcCodecTest.call;
 
 import java.io.IOException;
 import java.net.InetAddress;
