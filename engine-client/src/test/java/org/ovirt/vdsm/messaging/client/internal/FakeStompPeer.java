@@ -73,6 +73,11 @@ public final class FakeStompPeer implements AutoCloseable {
   }
 
   /** Waits for the next accepted connection. */
+  /** Every connection accepted so far, in order. */
+  public List<Connection> connections() {
+    return List.copyOf(connections);
+  }
+
   public Connection nextConnection(Duration wait) throws InterruptedException {
     Connection c = accepted.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     if (c == null) {
