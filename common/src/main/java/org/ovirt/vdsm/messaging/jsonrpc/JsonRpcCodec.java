@@ -9,11 +9,15 @@ import com.google.gson.Strictness;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.stream.JsonWriter;
 import java.io.ByteArrayInputStream;
+import java.io.CharArrayReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.util.List;
@@ -105,9 +109,27 @@ public final class JsonRpcCodec {
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
+    if (utf8.length <= WHOLE_DECODE_BYTES) {
+      // Small bodies (nearly all calls): decode the characters in one go; a stream decoder would
+      // allocate and fill an 8 KiB buffer per message, which costs more than the parse itself.
+      CharBuffer chars;
+      try {
+        chars = decoder.decode(ByteBuffer.wrap(utf8));
+      } catch (CharacterCodingException e) {
+        chars = null;
+      }
+      if (chars != null) {
+        return PayloadReader.read(new CharArrayReader(chars.array(), chars.arrayOffset() + chars.position(), chars.remaining()), nestingLimit);
+      }
+      // Malformed UTF-8: let the streaming path report it where it is.
+      decoder.reset();
+    }
     return PayloadReader.read(
         new InputStreamReader(new ByteArrayInputStream(utf8), decoder), nestingLimit);
   }
+
+  /** Bodies up to this size are decoded to characters at once; larger ones are streamed. */
+  private static final int WHOLE_DECODE_BYTES = 64 * 1024;
 
   /** Decodes a body already in characters, with the default nesting limit. */
   public static JsonRpcPayload decode(String json) {
