@@ -86,7 +86,12 @@ public final class Bench {
       }
     }
     Bench bench = new Bench(quick, hosts, skip);
-    String markdown = bench.run(String.join(" ", args));
+    List<String> shown = new ArrayList<>(List.of(args));
+    int outAt = shown.indexOf("--out");
+    if (outAt >= 0) {
+      shown.subList(outAt, Math.min(outAt + 2, shown.size())).clear(); // a local path says nothing
+    }
+    String markdown = bench.run(String.join(" ", shown));
     System.out.println(markdown);
     if (out != null) {
       Files.writeString(out, Report.splice(Files.exists(out) ? Files.readString(out) : null, markdown));
