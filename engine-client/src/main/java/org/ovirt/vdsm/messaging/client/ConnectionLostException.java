@@ -3,6 +3,7 @@ package org.ovirt.vdsm.messaging.client;
 import static java.util.Objects.requireNonNull;
 
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
+import org.ovirt.vdsm.messaging.stomp.client.SessionEnd;
 
 /**
  * The call could not be sent, or its connection failed or closed before the answer arrived. The
@@ -46,6 +47,21 @@ public final class ConnectionLostException extends VdsmClientException {
   public ConnectionLostException(Reason reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = requireNonNull(reason, "reason");
+  }
+
+  /** The failure of a STOMP session that ended as {@code end} says, with its message and cause. */
+  public static ConnectionLostException from(SessionEnd end) {
+    requireNonNull(end, "end");
+    Reason reason = switch (end.reason()) {
+      case CONNECT_FAILED -> Reason.CONNECT_FAILED;
+      case CLOSED_BY_PEER -> Reason.CLOSED_BY_HOST;
+      case IO_ERROR -> Reason.IO_ERROR;
+      case TLS -> Reason.TLS;
+      case HEART_BEAT -> Reason.HEART_BEAT;
+      case PROTOCOL -> Reason.PROTOCOL;
+      case CLOSED_LOCALLY -> Reason.CLIENT_CLOSED;
+    };
+    return new ConnectionLostException(reason, end.message(), end.cause());
   }
 
   /** Why the connection is gone. */

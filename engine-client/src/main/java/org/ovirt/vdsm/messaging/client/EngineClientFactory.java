@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import org.ovirt.vdsm.messaging.destinations.VdsmDestinations;
+import org.ovirt.vdsm.messaging.stomp.client.StompConnector;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -54,16 +56,16 @@ import org.slf4j.LoggerFactory;
 public final class EngineClientFactory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EngineClientFactory.class);
 
-  /** Where VDS-side requests are sent. */
-  public static final String REQUESTS = "jms.topic.vdsm_requests";
-  /** The reply-to of VDS-side requests. */
-  public static final String RESPONSES = "jms.topic.vdsm_responses";
-  /** Where IRS-side (storage) requests are sent. */
-  public static final String IRS_REQUESTS = "jms.topic.vdsm_irs_requests";
-  /** The reply-to of IRS-side requests. */
-  public static final String IRS_RESPONSES = "jms.topic.vdsm_irs_responses";
-  /** Where hosts publish their events. */
-  public static final String EVENTS = "jms.queue.events";
+  /** Where VDS-side requests are sent ({@link VdsmDestinations#REQUESTS}). */
+  public static final String REQUESTS = VdsmDestinations.REQUESTS;
+  /** VDSM's shared reply destination of VDS-side requests ({@link VdsmDestinations#RESPONSES}). */
+  public static final String RESPONSES = VdsmDestinations.RESPONSES;
+  /** Where IRS-side (storage) requests are sent ({@link VdsmDestinations#IRS_REQUESTS}). */
+  public static final String IRS_REQUESTS = VdsmDestinations.IRS_REQUESTS;
+  /** VDSM's shared reply destination of IRS-side requests ({@link VdsmDestinations#IRS_RESPONSES}). */
+  public static final String IRS_RESPONSES = VdsmDestinations.IRS_RESPONSES;
+  /** Where hosts publish their events ({@link VdsmDestinations#EVENTS}). */
+  public static final String EVENTS = VdsmDestinations.EVENTS;
 
   private final PkiLayout pki;
   private final boolean plaintext;
@@ -97,20 +99,18 @@ public final class EngineClientFactory implements AutoCloseable {
     Executor events = b.eventExecutor != null ? b.eventExecutor : ownEventExecutor;
     this.context =
         new ClientContext(
-            ssl,
+            new StompConnector(transport, ssl, b.limits, b.connectTimeout),
             b.defaultTimeout,
-            b.connectTimeout,
             b.heartBeat,
             b.heartBeatGraceFactor,
-            b.limits,
             b.reconnect,
             b.whileDisconnected,
+            !b.sharedReplyDestinations,
             b.maxPendingCalls,
             b.eventQueueCapacity,
             b.maxParseBacklogBytes,
             b.unmatchedResponses,
             group,
-            transport,
             workers,
             events,
             clients::remove);
@@ -150,7 +150,12 @@ public final class EngineClientFactory implements AutoCloseable {
    * @param host a host name or IP address; it is also the receiver part of the host's events
    */
   public HostClient open(String host, int port) {
-    return register(new StompHostClient(requireNonNull(host, "host"), port, context, true)).start();
+    return open(host, port, HostOptions.DEFAULTS);
+  }
+
+  /** {@link #open(String, int)} with settings of this host's own (see {@link HostOptions}). */
+  public HostClient open(String host, int port, HostOptions options) {
+    return register(new StompHostClient(requireNonNull(host, "host"), port, context, options, true)).start();
   }
 
   /**
@@ -160,7 +165,13 @@ public final class EngineClientFactory implements AutoCloseable {
    * reconnect policy.
    */
   public CompletableFuture<HostClient> connect(String host, int port) {
-    StompHostClient client = register(new StompHostClient(requireNonNull(host, "host"), port, context, false));
+    return connect(host, port, HostOptions.DEFAULTS);
+  }
+
+  /** {@link #connect(String, int)} with settings of this host's own (see {@link HostOptions}). */
+  public CompletableFuture<HostClient> connect(String host, int port, HostOptions options) {
+    StompHostClient client =
+        register(new StompHostClient(requireNonNull(host, "host"), port, context, options, false));
     client.start();
     return client.firstSession();
   }
@@ -267,6 +278,7 @@ public final class EngineClientFactory implements AutoCloseable {
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private Executor eventExecutor;
     private BiConsumer<HostClient, JsonRpcResponse> unmatchedResponses = (host, response) -> {};
+    private boolean sharedReplyDestinations = true;
 
     private Builder() {}
 
@@ -415,6 +427,21 @@ public final class EngineClientFactory implements AutoCloseable {
      */
     public Builder onUnmatchedResponse(BiConsumer<HostClient, JsonRpcResponse> handler) {
       this.unmatchedResponses = requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Where hosts send the answers of each connection. Default ({@code false}): a reply destination
+     * of the connection's own per side, {@code jms.topic.vdsm_responses.<uuid>} and {@code
+     * jms.topic.vdsm_irs_responses.<uuid>}, subscribed on connecting and sent as {@code reply-to}:
+     * a VDSM host delivers each answer to every subscription of the reply-to destination, so
+     * connections sharing one (two engines, the engine and {@code vdsm-client}) would receive each
+     * other's answers. {@code true}: VDSM's shared {@code jms.topic.vdsm_responses} and {@code
+     * jms.topic.vdsm_irs_responses}, for peers that answer only there; answers meant for other
+     * connections are then dropped at DEBUG, never reported as unmatched.
+     */
+    public Builder sharedReplyDestinations(boolean shared) {
+      this.sharedReplyDestinations = shared;
       return this;
     }
 

@@ -3,6 +3,7 @@ package org.ovirt.vdsm.messaging.server;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Set;
+import org.ovirt.vdsm.messaging.destinations.VdsmDestinations;
 import org.ovirt.vdsm.messaging.stomp.codec.StompDecoderLimits;
 
 /**
@@ -27,18 +28,11 @@ public record StompSettings(
     int maxOpenTransactions,
     int maxTransactionFrames) {
 
-  /** VDS requests (virt/host side). */
-  public static final String VDSM_REQUESTS = "jms.topic.vdsm_requests";
-  /** IRS requests (storage side). */
-  public static final String VDSM_IRS_REQUESTS = "jms.topic.vdsm_irs_requests";
-  /** Default response destination. */
-  public static final String VDSM_RESPONSES = "jms.topic.vdsm_responses";
-
   /** VDSM's destination names, the engine's 1.5 heart-beat grace factor, the default limits. */
   public static final StompSettings DEFAULTS =
       new StompSettings(
-          Set.of(VDSM_REQUESTS, VDSM_IRS_REQUESTS),
-          VDSM_RESPONSES,
+          Set.of(VdsmDestinations.REQUESTS, VdsmDestinations.IRS_REQUESTS),
+          VdsmDestinations.RESPONSES,
           1.5,
           StompDecoderLimits.DEFAULTS,
           64L << 20,

@@ -25,6 +25,7 @@ import org.ovirt.vdsm.messaging.server.events.BrokerEventSink;
 import org.ovirt.vdsm.messaging.server.events.EventSink;
 import org.ovirt.vdsm.messaging.server.rpc.DispatcherSettings;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
+import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
 import org.ovirt.vdsm.messaging.server.rpc.SchemaParamValidator;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
 import org.ovirt.vdsm.messaging.server.stomp.StompServerPipeline;
@@ -129,7 +130,7 @@ public final class VdsmServer implements AutoCloseable {
     }
     SslContext ssl = config.tlsMode() != TlsMode.OFF ? TlsContexts.server(config.pki()) : null;
     StompServerPipeline stomp =
-        new StompServerPipeline(broker, dispatcher, config.stomp(), "vdsm-messaging/" + version());
+        new StompServerPipeline(broker, new RpcEndpoint(dispatcher), config.stomp(), "vdsm-messaging/" + version());
     XmlRpcHttpPipeline http = new XmlRpcHttpPipeline(config.xmlrpc(), xmlrpc);
     DetectionSettings detection =
         new DetectionSettings(

@@ -1,27 +1,27 @@
 package org.ovirt.vdsm.messaging.client.internal;
 
-import org.ovirt.vdsm.messaging.client.EngineClientFactory;
+import org.ovirt.vdsm.messaging.destinations.VdsmDestinations;
 
 /** The two users of one host connection: the VDS (virt, host) side and the IRS (storage) side. */
 public enum Side {
-  VDS(EngineClientFactory.REQUESTS, EngineClientFactory.RESPONSES),
-  IRS(EngineClientFactory.IRS_REQUESTS, EngineClientFactory.IRS_RESPONSES);
+  VDS(VdsmDestinations.REQUESTS, VdsmDestinations.RESPONSES),
+  IRS(VdsmDestinations.IRS_REQUESTS, VdsmDestinations.IRS_RESPONSES);
 
   private final String requests;
-  private final String responses;
+  private final String sharedResponses;
 
-  Side(String requests, String responses) {
+  Side(String requests, String sharedResponses) {
     this.requests = requests;
-    this.responses = responses;
+    this.sharedResponses = sharedResponses;
   }
 
-  /** Where this side's requests are sent. */
+  /** Where this side's requests are sent on a direct connection. */
   public String requests() {
     return requests;
   }
 
-  /** The reply-to of this side's requests, which the client subscribes to. */
-  public String responses() {
-    return responses;
+  /** VDSM's shared reply destination of this side (the base of a connection's own one). */
+  public String sharedResponses() {
+    return sharedResponses;
   }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.gson.JsonObject;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcNotification;
+import org.ovirt.vdsm.messaging.destinations.VdsmDestinations;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
 import org.ovirt.vdsm.messaging.stomp.StompHeaders;
 
@@ -15,11 +16,6 @@ import org.ovirt.vdsm.messaging.stomp.StompHeaders;
  * subsystem's own topic {@code jms.topic.vdsm.<subsystem>}.
  */
 public final class BrokerEventSink implements EventSink {
-  /** Where every event goes, as in VDSM. */
-  public static final String EVENTS = "jms.queue.events";
-  /** The prefix of the per-subsystem topics. */
-  public static final String SUBSYSTEM_TOPIC_PREFIX = "jms.topic.vdsm.";
-
   private final Broker broker;
 
   public BrokerEventSink(Broker broker) {
@@ -35,8 +31,8 @@ public final class BrokerEventSink implements EventSink {
     withTime.addProperty("notify_time", notifyTime());
     String method = "|" + subsystem + "|" + event + "|" + objectId;
     byte[] body = JsonRpcCodec.encode(new JsonRpcNotification(method, withTime));
-    broker.publish(EVENTS, StompHeaders.APPLICATION_JSON, body);
-    broker.publish(SUBSYSTEM_TOPIC_PREFIX + subsystem, StompHeaders.APPLICATION_JSON, body);
+    broker.publish(VdsmDestinations.EVENTS, StompHeaders.APPLICATION_JSON, body);
+    broker.publish(VdsmDestinations.subsystemTopic(subsystem), StompHeaders.APPLICATION_JSON, body);
   }
 
   /** Milliseconds of the monotonic clock (on Linux, since boot, like VDSM's). */

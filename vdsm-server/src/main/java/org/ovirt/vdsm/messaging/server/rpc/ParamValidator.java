@@ -4,7 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.List;
-import java.util.Map;
+import org.ovirt.vdsm.messaging.destinations.MethodSubsystems;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
 
@@ -24,26 +24,12 @@ public interface ParamValidator {
   JsonObject validate(MethodRegistry.Registration method, JsonElement params) throws ApiException;
 
   /**
-   * The subsystem whose executor runs {@code method}; by default from its namespace ({@code VM}
-   * is virt, {@code StoragePool}, {@code StorageDomain}, {@code Image}, {@code Task} are storage,
-   * {@code Network} is network, anything else host).
+   * The subsystem whose executor runs {@code method}; by default from its namespace ({@link
+   * MethodSubsystems#byNamespace}).
    */
   default Subsystem subsystemOf(String method) {
-    int dot = method.indexOf('.');
-    return NAMESPACES.getOrDefault(dot < 0 ? method : method.substring(0, dot), Subsystem.HOST);
+    return MethodSubsystems.byNamespace(method);
   }
-
-  /** The subsystem of each namespace that is not the host's. */
-  Map<String, Subsystem> NAMESPACES = Map.of(
-      "VM", Subsystem.VIRT,
-      "StoragePool", Subsystem.STORAGE,
-      "StorageDomain", Subsystem.STORAGE,
-      "Image", Subsystem.STORAGE,
-      "Volume", Subsystem.STORAGE,
-      "Task", Subsystem.STORAGE,
-      "SDM", Subsystem.STORAGE,
-      "Lease", Subsystem.STORAGE,
-      "Network", Subsystem.NETWORK);
 
   /**
    * Maps positional params to the names the method was registered with and checks nothing else;

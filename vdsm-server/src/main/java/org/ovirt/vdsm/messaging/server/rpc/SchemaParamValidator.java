@@ -4,9 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.util.Optional;
+import org.ovirt.vdsm.messaging.destinations.MethodSubsystems;
 import org.ovirt.vdsm.messaging.schema.ApiSchema;
-import org.ovirt.vdsm.messaging.schema.MethodSchema;
 import org.ovirt.vdsm.messaging.schema.ParamCheck;
 import org.ovirt.vdsm.messaging.schema.SchemaValidator;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
@@ -46,7 +45,6 @@ public final class SchemaParamValidator implements ParamValidator {
 
   @Override
   public Subsystem subsystemOf(String method) {
-    Optional<MethodSchema> described = schema.method(method);
-    return described.isPresent() ? described.get().subsystem() : ParamValidator.super.subsystemOf(method);
+    return MethodSubsystems.of(schema, method);
   }
 }

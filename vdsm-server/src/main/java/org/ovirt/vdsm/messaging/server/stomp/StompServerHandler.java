@@ -26,7 +26,8 @@ import org.ovirt.vdsm.messaging.server.broker.BrokerSession;
 import org.ovirt.vdsm.messaging.server.broker.Destinations;
 import org.ovirt.vdsm.messaging.server.broker.Message;
 import org.ovirt.vdsm.messaging.server.broker.Subscription;
-import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
+import org.ovirt.vdsm.messaging.server.rpc.ReplyTarget;
+import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 import org.ovirt.vdsm.messaging.stomp.StompCommand;
 import org.ovirt.vdsm.messaging.stomp.StompFrame;
@@ -39,9 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One client's STOMP 1.2 session on the host: CONNECT/STOMP, SUBSCRIBE, UNSUBSCRIBE, SEND, ACK,
  * NACK, BEGIN/COMMIT/ABORT, DISCONNECT and receipts. SEND to a request destination goes to the
- * JSON-RPC dispatcher, and its answer goes back as MESSAGE to this connection's subscription
- * covering the request's {@code reply-to} (never through a process-wide map: two connections may
- * use the same request id); SEND elsewhere goes through the {@link Broker}.
+ * {@link RpcEndpoint} with a {@link ReplyTarget} that sends the answer back as MESSAGE to this
+ * connection's subscription covering the request's {@code reply-to} (never through a process-wide
+ * map: two connections may use the same request id); SEND elsewhere goes through the {@link Broker}.
  *
  * <p>Liberal where real peers deviate: SUBSCRIBE or SEND before CONNECT are served, a raw {@code :}
  * in a CONNECT header value is kept, ACK and NACK never close the connection. A protocol error is
@@ -63,7 +64,7 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   private static final long ERROR_FLUSH_TIMEOUT_MS = 5_000;
 
   private final Broker broker;
-  private final JsonRpcDispatcher dispatcher;
+  private final RpcEndpoint endpoint;
   private final StompSettings settings;
   private final String serverName;
   private final String sessionId = "session-" + SESSIONS.incrementAndGet();
@@ -79,9 +80,9 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   private boolean closing;
 
   public StompServerHandler(
-      Broker broker, JsonRpcDispatcher dispatcher, StompSettings settings, String serverName) {
+      Broker broker, RpcEndpoint endpoint, StompSettings settings, String serverName) {
     this.broker = requireNonNull(broker, "broker");
-    this.dispatcher = requireNonNull(dispatcher, "dispatcher");
+    this.endpoint = requireNonNull(endpoint, "endpoint");
     this.settings = requireNonNull(settings, "settings");
     this.serverName = requireNonNull(serverName, "serverName");
   }
@@ -174,7 +175,7 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     if (settings.requestDestinations().contains(destination)) {
       String replyTo = frame.findHeader(StompHeaders.REPLY_TO).orElse(settings.defaultReplyTo());
       String flowId = frame.header(StompHeaders.OVIRT_CORRELATION_ID);
-      CompletableFuture<Void> handled = dispatcher.dispatch(frame.body(), flowId, answer -> reply(replyTo, answer));
+      CompletableFuture<Void> handled = endpoint.handle(frame.body(), flowId, new ConnectionReplyTarget(replyTo));
       if (!handled.isDone()) {
         inFlight.add(handled);
         handled.whenComplete((ok, e) -> inFlight.remove(handled));
@@ -185,15 +186,24 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     receipt(frame);
   }
 
-  /** Sends a JSON-RPC answer to this connection's subscription covering {@code replyTo}. */
-  private void reply(String replyTo, byte[] answer) {
-    Optional<Subscription> target = broker.subscriptions(this).stream()
-        .filter(s -> Destinations.covers(s.destination(), replyTo))
-        .findFirst();
-    if (target.isPresent()) {
-      sendMessage(target.get().id(), replyTo, StompHeaders.APPLICATION_JSON, answer, null);
-    } else if (channel.isActive()) {
-      log.warn("{}: dropping a response for {}: the connection has no subscription to it", name(), replyTo);
+  /** Direct mode's reply target: this connection's subscription covering the request's {@code reply-to}. */
+  private final class ConnectionReplyTarget implements ReplyTarget {
+    private final String replyTo;
+
+    ConnectionReplyTarget(String replyTo) {
+      this.replyTo = replyTo;
+    }
+
+    @Override
+    public void reply(byte[] answer) {
+      Optional<Subscription> target = broker.subscriptions(StompServerHandler.this).stream()
+          .filter(s -> Destinations.covers(s.destination(), replyTo))
+          .findFirst();
+      if (target.isPresent()) {
+        sendMessage(target.get().id(), replyTo, StompHeaders.APPLICATION_JSON, answer, null);
+      } else if (channel.isActive()) {
+        log.warn("{}: dropping a response for {}: the connection has no subscription to it", name(), replyTo);
+      }
     }
   }
 

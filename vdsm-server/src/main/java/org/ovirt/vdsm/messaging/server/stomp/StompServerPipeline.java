@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.ChannelPipeline;
 import org.ovirt.vdsm.messaging.server.StompSettings;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
-import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
+import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
 import org.ovirt.vdsm.messaging.stomp.codec.StompFrameDecoder;
 import org.ovirt.vdsm.messaging.stomp.codec.StompFrameEncoder;
 
@@ -21,14 +21,14 @@ public final class StompServerPipeline {
   private static final StompFrameEncoder ENCODER_INSTANCE = new StompFrameEncoder();
 
   private final Broker broker;
-  private final JsonRpcDispatcher dispatcher;
+  private final RpcEndpoint endpoint;
   private final StompSettings settings;
   private final String serverName;
 
   public StompServerPipeline(
-      Broker broker, JsonRpcDispatcher dispatcher, StompSettings settings, String serverName) {
+      Broker broker, RpcEndpoint endpoint, StompSettings settings, String serverName) {
     this.broker = requireNonNull(broker, "broker");
-    this.dispatcher = requireNonNull(dispatcher, "dispatcher");
+    this.endpoint = requireNonNull(endpoint, "endpoint");
     this.settings = requireNonNull(settings, "settings");
     this.serverName = requireNonNull(serverName, "serverName");
   }
@@ -37,6 +37,6 @@ public final class StompServerPipeline {
   public void install(ChannelPipeline pipeline) {
     pipeline.addLast(DECODER, new StompFrameDecoder(settings.limits()));
     pipeline.addLast(ENCODER, ENCODER_INSTANCE);
-    pipeline.addLast(SESSION, new StompServerHandler(broker, dispatcher, settings, serverName));
+    pipeline.addLast(SESSION, new StompServerHandler(broker, endpoint, settings, serverName));
   }
 }

@@ -1,4 +1,4 @@
-package org.ovirt.vdsm.messaging.client.internal;
+package org.ovirt.vdsm.messaging.stomp.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,43 +9,42 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.ovirt.vdsm.messaging.client.ConnectionLostException;
-import org.ovirt.vdsm.messaging.client.ConnectionLostException.Reason;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 import org.ovirt.vdsm.messaging.stomp.StompFrame;
+import org.ovirt.vdsm.messaging.stomp.client.SessionEnd.Reason;
 import org.ovirt.vdsm.messaging.stomp.codec.StompFrameDecoder;
 import org.ovirt.vdsm.messaging.stomp.codec.StompFrameEncoder;
 import org.ovirt.vdsm.messaging.stomp.codec.StompHeartBeatHandler;
 
-/** The per-connection STOMP handler in an {@link EmbeddedChannel} with the real codec. */
-class ClientStompHandlerTest {
+/** The client STOMP session in an {@link EmbeddedChannel} with the real codec. */
+class StompClientSessionTest {
 
   /** Records what the handler reports. */
-  private static final class Recorder implements ClientStompHandler.Listener {
+  private static final class Recorder implements StompClientSession.Listener {
     final List<String> events = new ArrayList<>();
     final List<StompFrame> messages = new ArrayList<>();
     HeartBeat.Negotiated negotiated;
-    ConnectionLostException end;
+    SessionEnd end;
 
     @Override
-    public void sessionStarted(ClientStompHandler session, HeartBeat.Negotiated n) {
+    public void sessionStarted(StompClientSession session, HeartBeat.Negotiated n) {
       negotiated = n;
       events.add("started");
     }
 
     @Override
-    public void message(ClientStompHandler session, StompFrame frame) {
+    public void message(StompClientSession session, StompFrame frame) {
       messages.add(frame);
       events.add("message");
     }
 
     @Override
-    public void receipt(ClientStompHandler session, String receiptId) {
+    public void receipt(StompClientSession session, String receiptId) {
       events.add("receipt " + receiptId);
     }
 
     @Override
-    public void sessionEnded(ClientStompHandler session, ConnectionLostException failure) {
+    public void sessionEnded(StompClientSession session, SessionEnd failure) {
       end = failure;
       events.add("ended " + failure.reason());
     }
@@ -55,11 +54,29 @@ class ClientStompHandlerTest {
 
   private EmbeddedChannel channel(HeartBeat offer) {
     EmbeddedChannel ch = new EmbeddedChannel();
-    ch.pipeline().addLast(ClientStompHandler.DECODER, new StompFrameDecoder());
+    ch.pipeline().addLast(StompClientSession.DECODER, new StompFrameDecoder());
     ch.pipeline().addLast("stomp-encoder", StompFrameEncoder.INSTANCE);
-    ch.pipeline().addLast("stomp-session", new ClientStompHandler("host:1", "host", offer, 1.5, recorder));
+    ch.pipeline().addLast("stomp-session", new StompClientSession("host:1", "host", offer, 1.5, recorder));
     ch.pipeline().fireChannelActive();
     return ch;
+  }
+
+  /** A frame's bytes: command, headers (name, value, ...), content-length when there is a body, NUL. */
+  private static byte[] frame(String command, String body, String... headers) {
+    StringBuilder sb = new StringBuilder(command).append('\n');
+    for (int i = 0; i < headers.length; i += 2) {
+      sb.append(headers[i]).append(':').append(headers[i + 1]).append('\n');
+    }
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    if (b.length > 0) {
+      sb.append("content-length:").append(b.length).append('\n');
+    }
+    sb.append('\n');
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(sb.toString().getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(b);
+    out.write(0);
+    return out.toByteArray();
   }
 
   private static ByteBuf bytes(byte[]... frames) {
@@ -91,7 +108,7 @@ class ClientStompHandlerTest {
   void negotiatesFromConnectedAndInstallsTheHeartBeatHandler() {
     EmbeddedChannel ch = channel(new HeartBeat(10_000, 10_000));
     written(ch);
-    ch.writeInbound(bytes(FakeStompPeer.frame("CONNECTED", "", "version", "1.2", "heart-beat", "5000,20000")));
+    ch.writeInbound(bytes(frame("CONNECTED", "", "version", "1.2", "heart-beat", "5000,20000")));
     assertThat(recorder.negotiated).isEqualTo(new HeartBeat.Negotiated(20_000, 10_000));
     assertThat(ch.pipeline().get(StompHeartBeatHandler.NAME)).isNotNull();
     assertThat(recorder.events).containsExactly("started");
@@ -101,7 +118,7 @@ class ClientStompHandlerTest {
   @Test
   void noHeartBeatHandlerWhenNothingIsNegotiated() {
     EmbeddedChannel ch = channel(new HeartBeat(10_000, 10_000));
-    ch.writeInbound(bytes(FakeStompPeer.frame("CONNECTED", "", "version", "1.2")));
+    ch.writeInbound(bytes(frame("CONNECTED", "", "version", "1.2")));
     assertThat(recorder.negotiated).isEqualTo(HeartBeat.Negotiated.NONE);
     assertThat(ch.pipeline().get(StompHeartBeatHandler.NAME)).isNull();
     ch.finishAndReleaseAll();
@@ -111,10 +128,10 @@ class ClientStompHandlerTest {
   void framesOfOneReadAreAllDeliveredAtOnce() {
     EmbeddedChannel ch = channel(HeartBeat.NONE);
     ch.writeInbound(bytes(
-        FakeStompPeer.frame("CONNECTED", "", "version", "1.2"),
-        FakeStompPeer.frame("MESSAGE", "{\"a\":1}", "destination", "d", "subscription", "s"),
-        FakeStompPeer.frame("MESSAGE", "{\"b\":2}", "destination", "d", "subscription", "s"),
-        FakeStompPeer.frame("RECEIPT", "", "receipt-id", "r1")));
+        frame("CONNECTED", "", "version", "1.2"),
+        frame("MESSAGE", "{\"a\":1}", "destination", "d", "subscription", "s"),
+        frame("MESSAGE", "{\"b\":2}", "destination", "d", "subscription", "s"),
+        frame("RECEIPT", "", "receipt-id", "r1")));
     assertThat(recorder.events).containsExactly("started", "message", "message", "receipt r1");
     assertThat(recorder.messages.get(1).bodyAsString()).isEqualTo("{\"b\":2}");
     ch.finishAndReleaseAll();
@@ -123,8 +140,8 @@ class ClientStompHandlerTest {
   @Test
   void aFrameSplitAtEveryByteIsDeliveredOnceComplete() {
     EmbeddedChannel ch = channel(HeartBeat.NONE);
-    ch.writeInbound(bytes(FakeStompPeer.frame("CONNECTED", "", "version", "1.2")));
-    byte[] message = FakeStompPeer.frame("MESSAGE", "{\"x\":\"\u00e9\"}", "destination", "d", "subscription", "s");
+    ch.writeInbound(bytes(frame("CONNECTED", "", "version", "1.2")));
+    byte[] message = frame("MESSAGE", "{\"x\":\"\u00e9\"}", "destination", "d", "subscription", "s");
     for (int i = 0; i < message.length; i++) {
       assertThat(recorder.messages).isEmpty();
       ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {message[i]}));
@@ -137,7 +154,7 @@ class ClientStompHandlerTest {
   @Test
   void aMessageBeforeConnectedIsAProtocolError() {
     EmbeddedChannel ch = channel(HeartBeat.NONE);
-    ch.writeInbound(bytes(FakeStompPeer.frame("MESSAGE", "{}", "destination", "d")));
+    ch.writeInbound(bytes(frame("MESSAGE", "{}", "destination", "d")));
     assertThat(ch.isOpen()).isFalse();
     assertThat(recorder.end.reason()).isEqualTo(Reason.PROTOCOL);
     ch.finishAndReleaseAll();
@@ -147,11 +164,11 @@ class ClientStompHandlerTest {
   void anErrorFrameClosesWithItsMessage() {
     EmbeddedChannel ch = channel(HeartBeat.NONE);
     ch.writeInbound(bytes(
-        FakeStompPeer.frame("CONNECTED", "", "version", "1.2"),
-        FakeStompPeer.frame("ERROR", "more", "message", "refused")));
+        frame("CONNECTED", "", "version", "1.2"),
+        frame("ERROR", "more", "message", "refused")));
     assertThat(ch.isOpen()).isFalse();
     assertThat(recorder.end.reason()).isEqualTo(Reason.PROTOCOL);
-    assertThat(recorder.end).hasMessageContaining("refused").hasMessageContaining("host:1");
+    assertThat(recorder.end.message()).contains("refused").contains("host:1");
     ch.finishAndReleaseAll();
   }
 
@@ -167,7 +184,7 @@ class ClientStompHandlerTest {
   @Test
   void aMalformedHeartBeatIsAProtocolError() {
     EmbeddedChannel ch = channel(new HeartBeat(1000, 1000));
-    ch.writeInbound(bytes(FakeStompPeer.frame("CONNECTED", "", "version", "1.2", "heart-beat", "soon")));
+    ch.writeInbound(bytes(frame("CONNECTED", "", "version", "1.2", "heart-beat", "soon")));
     assertThat(recorder.end.reason()).isEqualTo(Reason.PROTOCOL);
     ch.finishAndReleaseAll();
   }
@@ -181,35 +198,35 @@ class ClientStompHandlerTest {
 
     Recorder second = new Recorder();
     EmbeddedChannel late = new EmbeddedChannel();
-    late.pipeline().addLast(ClientStompHandler.DECODER, new StompFrameDecoder());
+    late.pipeline().addLast(StompClientSession.DECODER, new StompFrameDecoder());
     late.pipeline().addLast(StompFrameEncoder.INSTANCE);
-    late.pipeline().addLast(new ClientStompHandler("h:1", "h", HeartBeat.NONE, 1.5, second));
+    late.pipeline().addLast(new StompClientSession("h:1", "h", HeartBeat.NONE, 1.5, second));
     late.pipeline().fireChannelActive();
-    late.writeInbound(bytes(FakeStompPeer.frame("CONNECTED", "", "version", "1.2")));
+    late.writeInbound(bytes(frame("CONNECTED", "", "version", "1.2")));
     late.close();
-    assertThat(second.end.reason()).isEqualTo(Reason.CLOSED_BY_HOST);
-    assertThat(second.events).containsExactly("started", "ended CLOSED_BY_HOST");
+    assertThat(second.end.reason()).isEqualTo(Reason.CLOSED_BY_PEER);
+    assertThat(second.events).containsExactly("started", "ended CLOSED_BY_PEER");
     late.finishAndReleaseAll();
   }
 
   @Test
   void theSilentPeerEventIsReportedAsHeartBeatLoss() {
     EmbeddedChannel ch = channel(new HeartBeat(1000, 1000));
-    ch.writeInbound(bytes(FakeStompPeer.frame("CONNECTED", "", "version", "1.2", "heart-beat", "1000,1000")));
+    ch.writeInbound(bytes(frame("CONNECTED", "", "version", "1.2", "heart-beat", "1000,1000")));
     ch.pipeline().fireUserEventTriggered(StompHeartBeatHandler.PEER_SILENT);
     ch.close();
     assertThat(recorder.end.reason()).isEqualTo(Reason.HEART_BEAT);
-    assertThat(recorder.end).hasMessageContaining("1500 ms");
+    assertThat(recorder.end.message()).contains("1500 ms");
     ch.finishAndReleaseAll();
   }
 
   @Test
   void theEndIsReportedOnce() {
     EmbeddedChannel ch = channel(HeartBeat.NONE);
-    ClientStompHandler h = (ClientStompHandler) ch.pipeline().get("stomp-session");
-    h.abort(Reason.CLIENT_CLOSED, "closed by the client", null);
+    StompClientSession h = (StompClientSession) ch.pipeline().get("stomp-session");
+    h.abort(Reason.CLOSED_LOCALLY, "closed by the client", null);
     h.connectFailed(new java.io.IOException("late"));
-    assertThat(recorder.events).containsExactly("ended CLIENT_CLOSED");
+    assertThat(recorder.events).containsExactly("ended CLOSED_LOCALLY");
     ch.finishAndReleaseAll();
   }
 }

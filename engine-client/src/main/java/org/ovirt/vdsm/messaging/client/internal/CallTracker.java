@@ -1,0 +1,324 @@
+package org.ovirt.vdsm.messaging.client.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.ovirt.vdsm.messaging.client.CallTimeoutException;
+import org.ovirt.vdsm.messaging.client.HostClient;
+import org.ovirt.vdsm.messaging.client.JsonRpcErrorException;
+import org.ovirt.vdsm.messaging.client.VdsmClientException;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcMessage;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The calls of one host in flight: pending calls by request id, the bound on how many may wait,
+ * deadlines, matching answers to calls, and attributing {@code "id": null} errors. Whoever removes
+ * a call (answer, deadline, connection loss, close) completes its future, exactly once; futures
+ * complete on the host's answers lane, never on a network thread.
+ *
+ * <p>An answer whose id this tracker never issued belongs to another client that shares the reply
+ * destination (a host delivers each answer to every subscription of the reply-to): it is logged at
+ * DEBUG and is no error of this client. An answer to a call that already timed out is late: it is
+ * logged as a warning and reported as unmatched.
+ */
+public final class CallTracker {
+  private static final Logger log = LoggerFactory.getLogger(CallTracker.class);
+
+  /** How many ids of timed-out calls are remembered to recognise their late answers. */
+  static final int REMEMBERED_TIMEOUTS = 4096;
+
+  private final String name;
+  private final int maxPending;
+  private final EventLoop loop;
+  private final SerialLane answers;
+  private final Consumer<JsonRpcResponse> unmatched;
+  private final Consumer<OutgoingRequest> unsentSettled;
+  private final ConcurrentHashMap<JsonRpcId, OutgoingRequest.Call> pending = new ConcurrentHashMap<>();
+  private final AtomicInteger reserved = new AtomicInteger();
+  private final Map<Side, Set<OutgoingRequest>> inFlight = new EnumMap<>(Side.class);
+  private final Map<JsonRpcId, Boolean> timedOut = new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<JsonRpcId, Boolean> eldest) {
+      return size() > REMEMBERED_TIMEOUTS;
+    }
+  };
+
+  /**
+   * @param name the host client's name, for messages
+   * @param maxPending how many calls may wait at once
+   * @param loop runs the deadline timers
+   * @param answers completes futures, in order
+   * @param unmatched told about answers of this client's calls that match none in flight
+   * @param unsentSettled told, on the loop, when a request that was never written has nothing left to send
+   */
+  public CallTracker(String name, int maxPending, EventLoop loop, SerialLane answers,
+      Consumer<JsonRpcResponse> unmatched, Consumer<OutgoingRequest> unsentSettled) {
+    this.name = requireNonNull(name, "name");
+    if (maxPending < 1) {
+      throw new IllegalArgumentException("maxPending must be >= 1");
+    }
+    this.maxPending = maxPending;
+    this.loop = requireNonNull(loop, "loop");
+    this.answers = requireNonNull(answers, "answers");
+    this.unmatched = requireNonNull(unmatched, "unmatched");
+    this.unsentSettled = requireNonNull(unsentSettled, "unsentSettled");
+    for (Side side : Side.values()) {
+      inFlight.put(side, ConcurrentHashMap.newKeySet());
+    }
+  }
+
+  /** How many calls wait for an answer or a connection. */
+  public int pendingCount() {
+    return pending.size();
+  }
+
+  /** Reserves room for {@code n} calls; false (nothing reserved) when that would pass the bound. */
+  public boolean reserve(int n) {
+    if (reserved.addAndGet(n) > maxPending) {
+      reserved.addAndGet(-n);
+      return false;
+    }
+    return true;
+  }
+
+  /** Gives back room reserved for calls that were never registered. */
+  public void unreserve(int n) {
+    reserved.addAndGet(-n);
+  }
+
+  /** The bound, for messages. */
+  public int maxPending() {
+    return maxPending;
+  }
+
+  /**
+   * A new message carrying {@code requests} (already reserved), each call with its deadline armed.
+   *
+   * @param timeouts each request's deadline, in order
+   * @throws java.util.concurrent.RejectedExecutionException when the loop is shut down (the calls
+   *     are then registered: fail the message)
+   */
+  public OutgoingRequest register(RequestRoute route, byte[] body, String flowId,
+      List<JsonRpcRequest> requests, List<Duration> timeouts) {
+    OutgoingRequest request = new OutgoingRequest(route, body, flowId);
+    for (int i = 0; i < requests.size(); i++) {
+      JsonRpcRequest r = requests.get(i);
+      OutgoingRequest.Call call = new OutgoingRequest.Call(r.id(), r.method(), request, timeouts.get(i).toMillis());
+      request.calls.add(call);
+      request.remaining.incrementAndGet();
+      pending.put(call.id, call);
+    }
+    for (OutgoingRequest.Call call : request.calls) {
+      call.timer = loop.schedule(() -> timedOut(call), call.timeoutMs, TimeUnit.MILLISECONDS);
+    }
+    return request;
+  }
+
+  /** The futures of the calls of {@code request}, in order. */
+  public static List<java.util.concurrent.CompletableFuture<com.google.gson.JsonElement>> futures(OutgoingRequest request) {
+    List<java.util.concurrent.CompletableFuture<com.google.gson.JsonElement>> futures = new ArrayList<>(request.calls.size());
+    for (OutgoingRequest.Call call : request.calls) {
+      futures.add(call.future);
+    }
+    return futures;
+  }
+
+  /** On the loop: {@code request} was handed to {@code connection}; a loss of it fails the request. */
+  public void written(OutgoingRequest request, Object connection) {
+    request.writtenTo(connection);
+    Set<OutgoingRequest> flying = inFlight.get(request.route().side());
+    flying.add(request);
+    if (request.isSettled()) {
+      flying.remove(request);
+    }
+  }
+
+  /** Fails every request written to {@code connection} (they may have run: never re-sent). */
+  public void failWrittenTo(Object connection, VdsmClientException failure) {
+    List<OutgoingRequest> lost = new ArrayList<>();
+    for (Set<OutgoingRequest> flying : inFlight.values()) {
+      for (OutgoingRequest r : flying) {
+        if (r.writtenTo() == connection) {
+          lost.add(r);
+        }
+      }
+    }
+    for (OutgoingRequest r : lost) {
+      fail(r, failure);
+    }
+  }
+
+  /** Fails every call of {@code request} still pending; completion runs on the answers lane. */
+  public void fail(OutgoingRequest request, VdsmClientException failure) {
+    List<OutgoingRequest.Call> failed = new ArrayList<>(request.calls.size());
+    for (OutgoingRequest.Call call : request.calls) {
+      if (finish(call, true)) {
+        failed.add(call);
+      }
+    }
+    if (!failed.isEmpty()) {
+      answers.execute(() -> failed.forEach(call -> call.future.completeExceptionally(failure)));
+    }
+  }
+
+  /** Fails every pending call. */
+  public void failAll(VdsmClientException failure) {
+    for (OutgoingRequest.Call call : List.copyOf(pending.values())) {
+      if (finish(call, true)) {
+        answers.execute(() -> call.future.completeExceptionally(failure));
+      }
+    }
+  }
+
+  /**
+   * Removes {@code call} if it is still pending; only the remover may complete its future.
+   *
+   * @return whether this caller removed it
+   */
+  private boolean finish(OutgoingRequest.Call call, boolean cancelTimer) {
+    if (!pending.remove(call.id, call)) {
+      return false;
+    }
+    ScheduledFuture<?> timer = call.timer;
+    if (cancelTimer && timer != null) {
+      timer.cancel(false);
+    }
+    reserved.decrementAndGet();
+    if (call.request.remaining.decrementAndGet() == 0) {
+      inFlight.get(call.request.route().side()).remove(call.request);
+    }
+    return true;
+  }
+
+  /** On the loop: the deadline of {@code call} passed. */
+  private void timedOut(OutgoingRequest.Call call) {
+    if (!finish(call, false)) {
+      return;
+    }
+    synchronized (timedOut) {
+      timedOut.put(call.id, Boolean.TRUE);
+    }
+    if (call.request.writtenTo() == null && call.request.isSettled()) {
+      unsentSettled.accept(call.request);
+    }
+    String flowId = call.request.flowId();
+    CallTimeoutException timeout = new CallTimeoutException(
+        "no answer from " + name + " to " + call.method + " within " + call.timeoutMs + " ms (id " + call.id
+            + (flowId == null ? "" : ", flow " + flowId) + ")");
+    if (log.isDebugEnabled()) {
+      try (MDC.MDCCloseable flow = flowId == null ? null : MDC.putCloseable(HostClient.FLOW_ID_MDC_KEY, flowId)) {
+        log.debug("{}", timeout.getMessage());
+      }
+    }
+    answers.execute(() -> call.future.completeExceptionally(timeout));
+  }
+
+  // ------------------------------------------------------------------------------ answers
+
+  /** On the answers lane: parses one MESSAGE body received on {@code side}'s reply destination. */
+  public void onAnswers(Side side, String destination, byte[] body) {
+    JsonRpcPayload payload = JsonRpcCodec.decode(body);
+    List<JsonRpcResponse> nullIds = new ArrayList<>(0);
+    for (JsonRpcPayload.Item item : payload.items()) {
+      if (item instanceof JsonRpcPayload.Invalid invalid) {
+        if (invalid.id().equals(JsonRpcId.NULL)) {
+          report(invalid.toResponse(), "unreadable answer on " + destination + ": " + invalid.error().message());
+        } else {
+          complete(invalid.toResponse());
+        }
+        continue;
+      }
+      JsonRpcMessage message = ((JsonRpcPayload.Valid) item).message();
+      if (message instanceof JsonRpcResponse response) {
+        if (response.id().equals(JsonRpcId.NULL)) {
+          nullIds.add(response);
+        } else {
+          complete(response);
+        }
+      } else {
+        log.debug("{}: ignoring a {} on {}", name, message.getClass().getSimpleName(), destination);
+      }
+    }
+    for (JsonRpcResponse response : nullIds) {
+      attributeNullId(side, destination, response);
+    }
+  }
+
+  private void complete(JsonRpcResponse response) {
+    OutgoingRequest.Call call = pending.get(response.id());
+    if (call == null || !finish(call, true)) {
+      boolean late;
+      synchronized (timedOut) {
+        late = timedOut.remove(response.id()) != null;
+      }
+      if (late) {
+        report(response, "answer for " + response.id() + " came after its call's deadline");
+      } else {
+        log.debug("{}: answer for {} is not for a call of this client (another client sharing the reply destination?)",
+            name, response.id());
+      }
+      return;
+    }
+    if (response.isSuccess()) {
+      call.future.complete(response.result());
+    } else {
+      call.future.completeExceptionally(new JsonRpcErrorException(response.error()));
+    }
+  }
+
+  /**
+   * An answer with {@code "id": null}: the host could not read the request's id. It belongs to the
+   * only message in flight on that reply destination when there is exactly one (every call of it
+   * still pending fails with the error); otherwise it cannot be attributed and is reported.
+   */
+  private void attributeNullId(Side side, String destination, JsonRpcResponse response) {
+    List<OutgoingRequest> candidates = new ArrayList<>(2);
+    for (OutgoingRequest r : inFlight.get(side)) {
+      if (!r.isSettled()) {
+        candidates.add(r);
+      }
+    }
+    if (response.isSuccess() || candidates.size() != 1) {
+      report(response, "answer with id null on " + destination + " while " + candidates.size()
+          + " requests are in flight there: cannot tell which it belongs to");
+      return;
+    }
+    OutgoingRequest request = candidates.get(0);
+    log.warn("{}: error with id null attributed to the only request in flight on {}: {} {}",
+        name, destination, response.error().code(), response.error().message());
+    for (OutgoingRequest.Call call : request.calls) {
+      if (finish(call, true)) {
+        call.future.completeExceptionally(new JsonRpcErrorException(response.error()));
+      }
+    }
+  }
+
+  private void report(JsonRpcResponse response, String why) {
+    log.warn("{}: {}{}", name, why,
+        response.isSuccess() ? "" : " (error " + response.error().code() + ": " + response.error().message() + ")");
+    try {
+      unmatched.accept(response);
+    } catch (RuntimeException e) {
+      log.warn("{}: unmatched-response handler failed", name, e);
+    }
+  }
+}
