@@ -278,7 +278,7 @@ public final class EngineClientFactory implements AutoCloseable {
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private Executor eventExecutor;
     private BiConsumer<HostClient, JsonRpcResponse> unmatchedResponses = (host, response) -> {};
-    private boolean sharedReplyDestinations = true;
+    private boolean sharedReplyDestinations;
 
     private Builder() {}
 

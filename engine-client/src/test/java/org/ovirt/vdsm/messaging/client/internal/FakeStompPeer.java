@@ -48,6 +48,17 @@ public final class FakeStompPeer implements AutoCloseable {
   public volatile boolean autoReceipt = true;
   /** Answers a SEND body with a MESSAGE body to its reply-to, or {@code null} for no answer. */
   public volatile Function<String, String> answerer;
+  /**
+   * As VDSM routes answers: each answer goes to every subscription of the request's reply-to on
+   * every connection (not only to the requesting one).
+   */
+  public volatile boolean vdsmRouting;
+  /** As a VDSM host: a batch of two or more requests is never answered. */
+  public volatile boolean dropBatches;
+  /** As a VDSM host: the answer to a one-element batch is the bare response object. */
+  public volatile boolean bareOneElementBatch;
+  /** As a VDSM host: MESSAGE frames without {@code message-id}. */
+  public volatile boolean omitMessageId;
 
   private final ServerSocket server;
   private final BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
@@ -123,6 +134,8 @@ public final class FakeStompPeer implements AutoCloseable {
     final AtomicInteger heartBeats = new AtomicInteger();
     /** destination to subscription id. */
     public final Map<String, String> subscriptions = new ConcurrentHashMap<>();
+    /** MESSAGE frames made for this connection so far. */
+    public final AtomicInteger messages = new AtomicInteger();
     private final InputStream in;
     private final OutputStream out;
     private final AtomicInteger messageIds = new AtomicInteger();
@@ -193,11 +206,28 @@ public final class FakeStompPeer implements AutoCloseable {
     /** A MESSAGE frame to the subscription of {@code destination}. */
     public byte[] message(String destination, String body) {
       String sub = subscriptions.getOrDefault(destination, "unknown");
+      messages.incrementAndGet();
+      if (omitMessageId) {
+        return frame("MESSAGE", body, "destination", destination, "subscription", sub, "content-type", "application/json");
+      }
       return frame("MESSAGE", body,
           "destination", destination,
           "subscription", sub,
           "message-id", "m-" + messageIds.incrementAndGet(),
           "content-type", "application/json");
+    }
+
+    /**
+     * The destination this connection subscribed for answers on {@code shared}'s side: {@code
+     * shared} itself or {@code shared.<suffix>} (a reply destination of the connection's own).
+     */
+    public String replies(String shared) {
+      for (String d : subscriptions.keySet()) {
+        if (d.equals(shared) || d.startsWith(shared + ".")) {
+          return d;
+        }
+      }
+      throw new AssertionError("no subscription for answers on " + shared + ": " + subscriptions.keySet());
     }
 
     /** Closes with FIN. */
@@ -247,13 +277,7 @@ public final class FakeStompPeer implements AutoCloseable {
           }
         }
         case "SUBSCRIBE" -> subscriptions.put(f.header("destination"), f.header("id"));
-        case "SEND" -> {
-          Function<String, String> a = answerer;
-          String answer = a == null ? null : a.apply(f.bodyText());
-          if (answer != null) {
-            write(message(f.header("reply-to"), answer));
-          }
-        }
+        case "SEND" -> answer(f);
         case "DISCONNECT" -> {
           if (autoReceipt && f.header("receipt") != null) {
             write(frame("RECEIPT", "", "receipt-id", f.header("receipt")));
@@ -261,6 +285,32 @@ public final class FakeStompPeer implements AutoCloseable {
         }
         default -> {
           // recorded only
+        }
+      }
+    }
+
+    private void answer(Frame send) throws IOException {
+      Function<String, String> a = answerer;
+      String body = send.bodyText();
+      int batchSize = batchSize(body);
+      if (a == null || (dropBatches && batchSize >= 2)) {
+        return;
+      }
+      String answer = a.apply(body);
+      if (answer == null) {
+        return;
+      }
+      if (bareOneElementBatch && batchSize == 1) {
+        answer = unwrapOneElementArray(answer);
+      }
+      String replyTo = send.header("reply-to");
+      if (!vdsmRouting) {
+        write(message(replyTo, answer));
+        return;
+      }
+      for (Connection c : connections) {
+        if (c.subscriptions.containsKey(replyTo)) {
+          c.write(c.message(replyTo, answer));
         }
       }
     }
@@ -352,6 +402,17 @@ public final class FakeStompPeer implements AutoCloseable {
     out.writeBytes(b);
     out.write(0);
     return out.toByteArray();
+  }
+
+  /** The number of requests of a JSON array body, or 0 when it is not an array. */
+  static int batchSize(String body) {
+    com.google.gson.JsonElement parsed = com.google.gson.JsonParser.parseString(body);
+    return parsed.isJsonArray() ? parsed.getAsJsonArray().size() : 0;
+  }
+
+  private static String unwrapOneElementArray(String answer) {
+    com.google.gson.JsonElement parsed = com.google.gson.JsonParser.parseString(answer);
+    return parsed.isJsonArray() && parsed.getAsJsonArray().size() == 1 ? parsed.getAsJsonArray().get(0).toString() : answer;
   }
 
   /** Two byte arrays as one. */

@@ -130,10 +130,12 @@ class StompHostClientTest {
     FakeStompPeer.Frame connect = c.all.get(0);
     assertThat(connect.header("accept-version")).isEqualTo("1.2");
     assertThat(connect.header("host")).isEqualTo("127.0.0.1");
-    assertThat(c.subscriptions).containsKeys(EngineClientFactory.RESPONSES, EngineClientFactory.IRS_RESPONSES);
+    // Each connection answers on destinations of its own: jms.topic.vdsm_responses.<uuid>.
+    assertThat(c.all.get(1).header("destination")).startsWith(EngineClientFactory.RESPONSES + ".");
+    assertThat(c.all.get(2).header("destination")).startsWith(EngineClientFactory.IRS_RESPONSES + ".");
     FakeStompPeer.Frame send = c.all.get(3);
     assertThat(send.header("destination")).isEqualTo(EngineClientFactory.REQUESTS);
-    assertThat(send.header("reply-to")).isEqualTo(EngineClientFactory.RESPONSES);
+    assertThat(send.header("reply-to")).isEqualTo(c.all.get(1).header("destination"));
     assertThat(send.header("content-type")).isEqualTo("application/json");
   }
 
@@ -195,8 +197,8 @@ class StompHostClientTest {
     long t0 = System.nanoTime();
     // No heart-beats are negotiated: nothing else will arrive after this one write.
     c.write(FakeStompPeer.concat(
-        c.message(EngineClientFactory.RESPONSES, response(id1, "a")),
-        c.message(EngineClientFactory.RESPONSES, response(id2, "b"))));
+        c.message(c.replies(EngineClientFactory.RESPONSES), response(id1, "a")),
+        c.message(c.replies(EngineClientFactory.RESPONSES), response(id2, "b"))));
     assertThat(first.get(2, TimeUnit.SECONDS).getAsString()).isEqualTo("a");
     assertThat(second.get(2, TimeUnit.SECONDS).getAsString()).isEqualTo("b");
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
@@ -208,7 +210,7 @@ class StompHostClientTest {
     FakeStompPeer.Connection c = peer.nextConnection(WAIT);
     CompletableFuture<JsonElement> call = client.call("Host.split", null);
     String id = idOf(c.next("SEND", WAIT));
-    c.writeByteByByte(c.message(EngineClientFactory.RESPONSES, response(id, "pieces \u00e9\u4e2d")));
+    c.writeByteByByte(c.message(c.replies(EngineClientFactory.RESPONSES), response(id, "pieces \u00e9\u4e2d")));
     assertThat(call.get(10, TimeUnit.SECONDS).getAsString()).isEqualTo("pieces \u00e9\u4e2d");
   }
 
@@ -257,7 +259,7 @@ class StompHostClientTest {
     FakeStompPeer.Connection c = peer.nextConnection(WAIT);
     CompletableFuture<JsonElement> call = client.call("Host.broken", null);
     c.next("SEND", WAIT);
-    c.write(c.message(EngineClientFactory.RESPONSES,
+    c.write(c.message(c.replies(EngineClientFactory.RESPONSES),
         "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32700,\"message\":\"Parse error\"},\"id\":null}"));
     Throwable failure = failureOf(call);
     assertThat(failure).isInstanceOf(JsonRpcErrorException.class);
@@ -274,15 +276,15 @@ class StompHostClientTest {
     CompletableFuture<JsonElement> two = client.call("Host.two", null);
     String id1 = idOf(c.next("SEND", WAIT));
     String id2 = idOf(c.next("SEND", WAIT));
-    c.write(c.message(EngineClientFactory.RESPONSES,
+    c.write(c.message(c.replies(EngineClientFactory.RESPONSES),
         "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32600,\"message\":\"Invalid request\"},\"id\":null}"));
     org.awaitility.Awaitility.await().atMost(WAIT).until(() -> unmatched.size() == 1);
     assertThat(unmatched.get(0).error().code()).isEqualTo(JsonRpcError.INVALID_REQUEST);
     assertThat(one).isNotDone();
     assertThat(two).isNotDone();
     c.write(FakeStompPeer.concat(
-        c.message(EngineClientFactory.RESPONSES, response(id1, "1")),
-        c.message(EngineClientFactory.RESPONSES, response(id2, "2"))));
+        c.message(c.replies(EngineClientFactory.RESPONSES), response(id1, "1")),
+        c.message(c.replies(EngineClientFactory.RESPONSES), response(id2, "2"))));
     assertThat(one.get(10, TimeUnit.SECONDS).getAsString()).isEqualTo("1");
     assertThat(two.get(10, TimeUnit.SECONDS).getAsString()).isEqualTo("2");
   }
@@ -296,13 +298,13 @@ class StompHostClientTest {
     FakeStompPeer.Frame vdsSend = c.next("SEND", WAIT);
     FakeStompPeer.Frame irsSend = c.next("SEND", WAIT);
     assertThat(irsSend.header("destination")).isEqualTo(EngineClientFactory.IRS_REQUESTS);
-    assertThat(irsSend.header("reply-to")).isEqualTo(EngineClientFactory.IRS_RESPONSES);
+    assertThat(irsSend.header("reply-to")).isEqualTo(c.replies(EngineClientFactory.IRS_RESPONSES));
     // One call in flight on each destination: an id-null error on the IRS one is the IRS call's.
-    c.write(c.message(EngineClientFactory.IRS_RESPONSES,
+    c.write(c.message(c.replies(EngineClientFactory.IRS_RESPONSES),
         "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32700,\"message\":\"Parse error\"},\"id\":null}"));
     assertThat(failureOf(storage)).isInstanceOf(JsonRpcErrorException.class);
     assertThat(vds).isNotDone();
-    c.write(c.message(EngineClientFactory.RESPONSES, response(idOf(vdsSend), "ok")));
+    c.write(c.message(c.replies(EngineClientFactory.RESPONSES), response(idOf(vdsSend), "ok")));
     assertThat(vds.get(10, TimeUnit.SECONDS).getAsString()).isEqualTo("ok");
   }
 
@@ -328,7 +330,7 @@ class StompHostClientTest {
     CompletableFuture<JsonElement> call = client.call(RpcCall.of("Host.slow").withTimeout(Duration.ofMillis(100)));
     String id = idOf(c.next("SEND", WAIT));
     assertThat(failureOf(call)).isInstanceOf(CallTimeoutException.class);
-    c.write(c.message(EngineClientFactory.RESPONSES, response(id, "late")));
+    c.write(c.message(c.replies(EngineClientFactory.RESPONSES), response(id, "late")));
     org.awaitility.Awaitility.await().atMost(WAIT).until(() -> unmatched.size() == 1);
   }
 
@@ -446,8 +448,11 @@ class StompHostClientTest {
         .orElseThrow();
     assertThat(second.all.get(0).header("heart-beat")).isEqualTo(first.all.get(0).header("heart-beat"));
     assertThat(client.negotiatedHeartBeat()).isEqualTo(before);
-    assertThat(second.subscriptions).containsKeys(
-        EngineClientFactory.RESPONSES, EngineClientFactory.IRS_RESPONSES, EngineClientFactory.EVENTS);
+    assertThat(second.subscriptions).containsKey(EngineClientFactory.EVENTS);
+    // A new connection, new reply destinations of its own.
+    assertThat(second.replies(EngineClientFactory.RESPONSES)).isNotEqualTo(first.replies(EngineClientFactory.RESPONSES));
+    assertThat(second.replies(EngineClientFactory.IRS_RESPONSES))
+        .isNotEqualTo(first.replies(EngineClientFactory.IRS_RESPONSES));
     assertThat(second.commands()).containsExactly("CONNECT", "SUBSCRIBE", "SUBSCRIBE", "SUBSCRIBE", "SEND");
     for (FakeStompPeer.Frame f : second.all) {
       assertThat(f.bodyText()).doesNotContain(lostId);
