@@ -2,7 +2,6 @@ package org.ovirt.vdsm.messaging.client;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import org.ovirt.vdsm.messaging.destinations.VdsmDestinations;
 import org.ovirt.vdsm.messaging.stomp.client.StompConnector;
@@ -15,13 +14,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.ovirt.vdsm.messaging.client.internal.ClientContext;
+import org.ovirt.vdsm.messaging.client.internal.ClientThreads;
 import org.ovirt.vdsm.messaging.client.internal.StompHostClient;
 import org.ovirt.vdsm.messaging.client.internal.xmlrpc.JdkTls;
 import org.ovirt.vdsm.messaging.client.internal.xmlrpc.XmlRpcHostClient;
@@ -74,9 +70,7 @@ public final class EngineClientFactory implements AutoCloseable {
   private final Duration connectTimeout;
   private final int maxPendingCalls;
   private final long maxXmlRpcResponseBytes;
-  private final EventLoopGroup group;
-  private final ThreadPoolExecutor workers;
-  private final ExecutorService ownEventExecutor;
+  private final ClientThreads threads;
   private final ClientContext context;
   private final Set<HostClient> clients = ConcurrentHashMap.newKeySet();
   private final Object httpLock = new Object();
@@ -93,10 +87,7 @@ public final class EngineClientFactory implements AutoCloseable {
     this.maxXmlRpcResponseBytes = b.maxXmlRpcResponseBytes;
     SslContext ssl = b.plaintext ? null : TlsContexts.client(b.pki, b.verifyHostName);
     NettyTransport transport = NettyTransport.best();
-    this.group = transport.newGroup(b.ioThreads, "vdsm-client-io", true);
-    this.workers = pool("vdsm-client-worker", b.workerThreads);
-    this.ownEventExecutor = b.eventExecutor == null ? pool("vdsm-client-events", 2) : null;
-    Executor events = b.eventExecutor != null ? b.eventExecutor : ownEventExecutor;
+    this.threads = new ClientThreads(transport, b.ioThreads, b.workerThreads, b.eventExecutor);
     this.context =
         new ClientContext(
             new StompConnector(transport, ssl, b.limits, b.connectTimeout),
@@ -110,24 +101,11 @@ public final class EngineClientFactory implements AutoCloseable {
             b.eventQueueCapacity,
             b.maxParseBacklogBytes,
             b.unmatchedResponses,
-            group,
-            workers,
-            events,
+            threads.group(),
+            threads.workers(),
+            threads.events(),
             clients::remove);
     log.debug("engine client factory: transport {}, TLS {}", transport, ssl == null ? "off" : TlsContexts.provider());
-  }
-
-  /**
-   * A pool of daemon threads whose queue holds at most one task per lane or subscription (they
-   * submit themselves once), so it is bounded by the number of hosts and subscriptions.
-   */
-  private static ThreadPoolExecutor pool(String name, int threads) {
-    AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
   }
 
   /** A builder with every setting at its documented default. */
@@ -197,16 +175,7 @@ public final class EngineClientFactory implements AutoCloseable {
   private HttpClient httpClient() throws IOException {
     synchronized (httpLock) {
       if (http == null) {
-        HttpClient.Builder b =
-            HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(workers);
-        if (!plaintext) {
-          b.sslContext(JdkTls.context(pki, verifyHostName)).sslParameters(JdkTls.parameters());
-        }
-        http = b.build();
+        http = JdkTls.httpClient(plaintext ? null : pki, verifyHostName, connectTimeout, threads.workers());
       }
       return http;
     }
@@ -242,20 +211,7 @@ public final class EngineClientFactory implements AutoCloseable {
     } catch (Exception e) {
       log.debug("not every host client closed in time", e);
     }
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    workers.shutdown();
-    if (ownEventExecutor != null) {
-      ownEventExecutor.shutdown();
-    }
-    try {
-      workers.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    workers.shutdownNow();
-    if (ownEventExecutor != null) {
-      ownEventExecutor.shutdownNow();
-    }
+    threads.close();
   }
 
   /** Builds an {@link EngineClientFactory}; every setting has a documented default. */

@@ -2,6 +2,7 @@ package org.ovirt.vdsm.messaging.client.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.gson.JsonElement;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -134,8 +136,8 @@ public final class CallTracker {
   }
 
   /** The futures of the calls of {@code request}, in order. */
-  public static List<java.util.concurrent.CompletableFuture<com.google.gson.JsonElement>> futures(OutgoingRequest request) {
-    List<java.util.concurrent.CompletableFuture<com.google.gson.JsonElement>> futures = new ArrayList<>(request.calls.size());
+  public static List<CompletableFuture<JsonElement>> futures(OutgoingRequest request) {
+    List<CompletableFuture<JsonElement>> futures = new ArrayList<>(request.calls.size());
     for (OutgoingRequest.Call call : request.calls) {
       futures.add(call.future);
     }

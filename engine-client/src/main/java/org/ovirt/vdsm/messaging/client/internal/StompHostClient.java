@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,6 +240,7 @@ public final class StompHostClient implements HostClient, TransportListener {
           name + " already has " + calls.pendingCount() + " calls waiting (limit " + calls.maxPending() + ")"));
     }
     String flowId = null;
+    // Calls grouped into messages: by route, or one message per call (keyed by its index).
     Map<Object, List<Integer>> groups = new LinkedHashMap<>();
     List<JsonRpcRequest> requests = new ArrayList<>(n);
     List<RequestRoute> routes = new ArrayList<>(n);
@@ -257,7 +259,7 @@ public final class StompHostClient implements HostClient, TransportListener {
       flowId = MDC.get(FLOW_ID_MDC_KEY);
     }
     List<OutgoingRequest> messages = new ArrayList<>(groups.size());
-    List<CompletableFuture<JsonElement>> futures = new ArrayList<>(java.util.Collections.nCopies(n, null));
+    List<CompletableFuture<JsonElement>> futures = new ArrayList<>(Collections.nCopies(n, null));
     int registered = 0;
     try {
       for (List<Integer> group : groups.values()) {

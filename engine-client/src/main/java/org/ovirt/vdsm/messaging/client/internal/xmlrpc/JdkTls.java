@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -28,6 +31,24 @@ import org.ovirt.vdsm.messaging.tls.TlsContexts;
  * disabled the trust manager checks the chain only.
  */
 public final class JdkTls {
+  /**
+   * The HTTP/1.1 client of legacy XML-RPC hosts: no redirects, {@code connectTimeout}, callbacks on
+   * {@code executor}, and mutual TLS with {@code pki} (host names verified when {@code
+   * verifyHostName}) unless {@code pki} is {@code null} (plain HTTP).
+   */
+  public static HttpClient httpClient(PkiLayout pki, boolean verifyHostName, Duration connectTimeout, Executor executor)
+      throws IOException {
+    HttpClient.Builder b = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(requireNonNull(connectTimeout, "connectTimeout"))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(requireNonNull(executor, "executor"));
+    if (pki != null) {
+      b.sslContext(context(pki, verifyHostName)).sslParameters(parameters());
+    }
+    return b.build();
+  }
+
   private JdkTls() {}
 
   /** The protocols offered, as the STOMP transport's. */
