@@ -258,43 +258,48 @@ public final class StompHostClient implements HostClient, TransportListener {
     if (flowId == null) {
       flowId = MDC.get(FLOW_ID_MDC_KEY);
     }
-    List<OutgoingRequest> messages = new ArrayList<>(groups.size());
-    List<CompletableFuture<JsonElement>> futures = new ArrayList<>(Collections.nCopies(n, null));
-    int registered = 0;
+    // Encode every message first: a call that cannot be encoded fails the whole submit, nothing registered.
+    List<byte[]> bodies = new ArrayList<>(groups.size());
     try {
       for (List<Integer> group : groups.values()) {
         List<JsonRpcRequest> part = new ArrayList<>(group.size());
-        List<Duration> timeouts = new ArrayList<>(group.size());
-        for (int i : group) {
-          part.add(requests.get(i));
-          Duration t = rpcCalls.get(i).timeout();
-          timeouts.add(t == null ? ctx.defaultTimeout() : t);
-        }
-        byte[] body = asBatch && !options.batchesAsSeparateRequests()
-            ? JsonRpcCodec.encodeBatch(part) : JsonRpcCodec.encode(part.get(0));
-        OutgoingRequest message;
-        try {
-          message = calls.register(routes.get(group.get(0)), body, flowId, part, timeouts);
-        } catch (RejectedExecutionException e) {
-          calls.unreserve(n - registered);
-          registered = n;
-          throw e;
-        }
-        registered += group.size();
-        messages.add(message);
-        List<CompletableFuture<JsonElement>> own = CallTracker.futures(message);
-        for (int k = 0; k < group.size(); k++) {
-          futures.set(group.get(k), own.get(k));
-        }
+        group.forEach(i -> part.add(requests.get(i)));
+        bodies.add(asBatch && !options.batchesAsSeparateRequests()
+            ? JsonRpcCodec.encodeBatch(part) : JsonRpcCodec.encode(part.get(0)));
       }
-    } catch (RejectedExecutionException e) {
-      ConnectionLostException closed = new ConnectionLostException(Reason.CLIENT_CLOSED, "the client factory is closed", e);
-      messages.forEach(m -> calls.fail(m, closed));
-      calls.failAll(closed);
-      return failedAll(n, closed);
     } catch (RuntimeException e) {
-      calls.unreserve(n - registered);
+      calls.unreserve(n);
       throw e;
+    }
+    List<OutgoingRequest> messages = new ArrayList<>(groups.size());
+    List<CompletableFuture<JsonElement>> futures = new ArrayList<>(Collections.nCopies(n, null));
+    int registered = 0;
+    int g = 0;
+    for (List<Integer> group : groups.values()) {
+      List<JsonRpcRequest> part = new ArrayList<>(group.size());
+      List<Duration> timeouts = new ArrayList<>(group.size());
+      for (int i : group) {
+        part.add(requests.get(i));
+        Duration t = rpcCalls.get(i).timeout();
+        timeouts.add(t == null ? ctx.defaultTimeout() : t);
+      }
+      OutgoingRequest message;
+      try {
+        message = calls.register(routes.get(group.get(0)), bodies.get(g++), flowId, part, timeouts);
+      } catch (RejectedExecutionException e) {
+        // The loop is shut down (factory closed). This group's calls are registered: failAll settles
+        // them with every earlier one; the room of the groups not registered is given back.
+        calls.unreserve(n - registered - group.size());
+        ConnectionLostException closed = new ConnectionLostException(Reason.CLIENT_CLOSED, "the client factory is closed", e);
+        calls.failAll(closed);
+        return failedAll(n, closed);
+      }
+      registered += group.size();
+      messages.add(message);
+      List<CompletableFuture<JsonElement>> own = CallTracker.futures(message);
+      for (int k = 0; k < group.size(); k++) {
+        futures.set(group.get(k), own.get(k));
+      }
     }
     for (OutgoingRequest message : messages) {
       transport.send(message);
