@@ -13,14 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A STOMP peer over a raw socket (plain or TLS) that is as strict about heart-beats as VDSM's busy
  * server: once the first frame arrived, it closes the connection the moment {@code intervalMs}
  * passes without a single byte from the other side, and also when bytes arrive after a gap longer
- * than that. Once started, it sends its own heart-beat EOL every half interval, answers every frame that asks for
+ * than that. Once started, it sends its own heart-beat EOL every quarter interval, answers every frame that asks for
  * a receipt, and hands every frame it reads to {@link #frames()}. No project code is used for the
  * wire: this peer has its own small frame parser.
  */
@@ -36,8 +38,12 @@ final class StrictHeartBeatPeer implements AutoCloseable {
   private final CompletableFuture<String> violation = new CompletableFuture<>();
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
   private final Thread reader;
+  private final ScheduledExecutorService beater = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "strict-peer-heart-beat");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile boolean closed;
-  private volatile boolean beating;
   private long maxGapNanos;
   private volatile int beatsSent;
 
@@ -57,9 +63,18 @@ final class StrictHeartBeatPeer implements AutoCloseable {
     out.flush();
   }
 
-  /** Starts sending a heart-beat EOL every half interval (from the reading thread, between reads). */
+  /** Sends a heart-beat EOL now and then every quarter interval, on a thread of its own. */
   void startHeartBeats() {
-    beating = true;
+    beater.scheduleAtFixedRate(this::beat, 0, intervalNanos / 4, TimeUnit.NANOSECONDS);
+  }
+
+  private void beat() {
+    try {
+      send("\n");
+      beatsSent++;
+    } catch (IOException e) {
+      beater.shutdown(); // closed
+    }
   }
 
   /** The frames read so far, in order. */
@@ -82,44 +97,29 @@ final class StrictHeartBeatPeer implements AutoCloseable {
 
   private void readLoop() {
     byte[] buffer = new byte[8192];
-    long half = intervalNanos / 2;
     long last = 0;
-    long nextBeat = 0;
     try {
       while (!closed) {
         long now = System.nanoTime();
-        if (beating) {
-          if (nextBeat == 0) {
-            nextBeat = now + half;
-          } else if (now >= nextBeat) {
-            send("\n");
-            beatsSent++;
-            nextBeat += half;
-          }
-        }
         boolean timing = last != 0;
         long wait = TimeUnit.SECONDS.toNanos(30);
         if (timing) {
-          long left = intervalNanos - (now - last);
-          if (left <= 0) {
+          wait = intervalNanos - (now - last);
+          if (wait <= 0) {
             fail("no byte for " + TimeUnit.NANOSECONDS.toMillis(now - last) + " ms");
             return;
           }
-          wait = Math.min(wait, left);
-        }
-        if (beating) {
-          wait = Math.min(wait, Math.max(0, nextBeat - now));
         }
         socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
         int n;
         try {
           n = in.read(buffer);
         } catch (SocketTimeoutException e) {
-          if (!timing && !beating) {
+          if (!timing) {
             fail("no frame within 30 s");
             return;
           }
-          continue; // the top of the loop sends a heart-beat or measures the gap
+          continue; // the top of the loop measures the gap
         }
         now = System.nanoTime();
         if (n < 0) {
@@ -215,7 +215,7 @@ final class StrictHeartBeatPeer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    beating = false;
+    beater.shutdownNow();
     try {
       socket.close();
     } catch (IOException e) {

@@ -29,18 +29,20 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
 
 /**
  * Heart-beats against a peer as strict as VDSM's busy server (issue 10.1): it drops the connection
- * at the first gap over the negotiated 1 s since the last byte it received. Both ends of this
- * project must keep such a peer for {@value #INTERVALS} intervals. A sender that waits for exactly
+ * at the first gap over the negotiated 2 s since the last byte it received. Both ends of this
+ * project must keep such a peer for {@value #INTERVALS} intervals. (2 s rather than VDSM's minimum
+ * of 1 s: the sender's margin is a quarter of the interval, and 250 ms is less than a loaded CI
+ * machine can promise to a thread; 500 ms it can.) A sender that waits for exactly
  * the interval before writing (as the old idle-timer handler did) is always a few milliseconds late
  * and is dropped in the first interval.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StrictHeartBeatTest {
-  private static final long INTERVAL_MS = 1_000;
-  private static final int INTERVALS = 8;
+  private static final long INTERVAL_MS = 2_000;
+  private static final int INTERVALS = 6;
   private static final long WAIT_S = 20;
   private static final String CONNECT =
-      "CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:1000,1000\n\n\0";
+      "CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:2000,2000\n\n\0";
 
   @TempDir Path dir;
 
@@ -79,7 +81,7 @@ class StrictHeartBeatTest {
       StrictHeartBeatPeer.Frame connected = peer.frames().poll(WAIT_S, TimeUnit.SECONDS);
       assertThat(connected).isNotNull();
       assertThat(connected.command()).isEqualTo("CONNECTED");
-      assertThat(connected.headers()).containsEntry("heart-beat", "1000,1000");
+      assertThat(connected.headers()).containsEntry("heart-beat", "2000,2000");
       peer.startHeartBeats();
 
       assertThat(violationWithin(peer)).as("the strict client dropped the connection").isNull();
@@ -116,8 +118,8 @@ class StrictHeartBeatTest {
         StrictHeartBeatPeer.Frame connect = peer.frames().poll(WAIT_S, TimeUnit.SECONDS);
         assertThat(connect).isNotNull();
         assertThat(connect.command()).isEqualTo("CONNECT");
-        assertThat(connect.headers()).containsEntry("heart-beat", "1000,1000");
-        peer.send("CONNECTED\nversion:1.2\nheart-beat:1000,1000\n\n\0");
+        assertThat(connect.headers()).containsEntry("heart-beat", "2000,2000");
+        peer.send("CONNECTED\nversion:1.2\nheart-beat:2000,2000\n\n\0");
         peer.startHeartBeats();
         HostClient client = connecting.get(WAIT_S, TimeUnit.SECONDS);
         List<HostClient.State> changes = new CopyOnWriteArrayList<>();

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * channel joins the wheel when it is active and the handler is in place, and leaves it when it
  * becomes inactive or the handler is removed.
  */
-public final class StompHeartBeatHandler extends ChannelDuplexHandler implements HeartBeatWheel.Client {
+public final class StompHeartBeatHandler extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(StompHeartBeatHandler.class);
 
   /** The user event fired when the peer was silent for longer than allowed. */
@@ -46,7 +46,7 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler implements
   private final long sendAfterNanos;
   private final long deadPeerNanos;
   private final long deadPeerTimeoutMs;
-  private final HeartBeatWheel.Entry entry = new HeartBeatWheel.Entry(this);
+  private final HeartBeatWheel.Entry entry = new HeartBeatWheel.Entry(this::onDeadline);
   private ChannelHandlerContext ctx;
   private HeartBeatWheel wheel;
   private Ticker ticker;
@@ -125,8 +125,8 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler implements
     }
   }
 
-  @Override
-  public long onDeadline(long nowNanos) {
+  /** The wheel's call: declare a silent peer dead, or send a heart-beat if due; the next deadline. */
+  private long onDeadline(long nowNanos) {
     if (!ctx.channel().isActive()) {
       return -1;
     }
