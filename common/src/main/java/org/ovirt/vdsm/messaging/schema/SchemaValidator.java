@@ -11,6 +11,8 @@ import java.util.Optional;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 import org.ovirt.vdsm.messaging.schema.MethodSchema.Param;
 import org.ovirt.vdsm.messaging.schema.TypeChecker.Mode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks JSON-RPC traffic against an {@link ApiSchema}. Stateless and thread-safe.
@@ -20,7 +22,10 @@ import org.ovirt.vdsm.messaging.schema.TypeChecker.Mode;
  *       -32601}; missing, unknown or mistyped params are {@code -32602} with a message naming each
  *       parameter and what was expected ({@code VM.create: parameter 'vmID' must be a string (UUID),
  *       got number}); positional params are mapped to names in schema order; omitted optional
- *       params (and optional params given as {@code null}) get their defaults.
+ *       params (and optional params given as {@code null}) get their defaults. Optionally (not by
+ *       default), a parameter whose type wants a boolean or a number and that was sent as a string
+ *       holding exactly such a value ({@code "true"}, {@code "2"}, as VDSM's {@code vdsm-client}
+ *       sends them) is converted before the check; anything else stays strict.
  *   <li>{@link #validateResult} and {@link #validateEvent} are strict and meant for tests: they list
  *       every violation so that the schema and the code cannot drift apart.
  * </ul>
@@ -38,10 +43,26 @@ public final class SchemaValidator {
   /** The most violations listed by one strict check. */
   public static final int MAX_VIOLATIONS = 100;
 
-  private final ApiSchema schema;
+  private static final Logger log = LoggerFactory.getLogger(SchemaValidator.class);
 
+  private final ApiSchema schema;
+  private final boolean convertStrings;
+
+  /** A strict validator of {@code schema}: a string is never taken for a boolean or a number. */
   public SchemaValidator(ApiSchema schema) {
+    this(schema, false);
+  }
+
+  /**
+   * A validator of {@code schema}.
+   *
+   * @param convertStrings whether {@link #validateParams} converts lossless string forms of
+   *     booleans and numbers where a parameter's type wants one ({@code "true"}, {@code "2"}; rules
+   *     in {@code ScalarStrings}), as VDSM does without {@code api_strict_mode}
+   */
+  public SchemaValidator(ApiSchema schema, boolean convertStrings) {
     this.schema = requireNonNull(schema, "schema");
+    this.convertStrings = convertStrings;
   }
 
   /** A validator of the bundled schema, {@link ApiSchema#vdsm()}. */
@@ -108,6 +129,9 @@ public final class SchemaValidator {
           continue;
         }
       }
+      if (convertStrings) {
+        value = convert(method, param, value);
+      }
       checker.check(param.type(), value, param.name(), TypeChecker.isSensitive(param.name()));
       normalized.add(param.name(), value);
     }
@@ -172,6 +196,16 @@ public final class SchemaValidator {
     new TypeChecker(Mode.STRICT, path -> eventMethod + ": " + path, violations, MAX_VIOLATIONS)
         .check(found.get().params(), params, "params", false);
     return violations;
+  }
+
+  private static JsonElement convert(String method, Param param, JsonElement value) {
+    JsonElement converted = ScalarStrings.convert(param.type(), value);
+    if (converted != value && log.isDebugEnabled()) {
+      log.debug("{}: parameter '{}' sent as the string {}, taken as {} {}", method, param.name(),
+          TypeChecker.isSensitive(param.name()) ? "(hidden)" : value, TypeChecker.expected(param.type()),
+          TypeChecker.isSensitive(param.name()) ? "" : converted);
+    }
+    return converted;
   }
 
   private static String paramLabel(String path) {

@@ -80,7 +80,7 @@ public final class VdsmServer implements AutoCloseable {
     this.methods = requireNonNull(methods, "methods");
     this.broker = new Broker(config.broker());
     this.events = new BrokerEventSink(broker);
-    this.dispatcher = new JsonRpcDispatcher(methods, SchemaParamValidator.vdsm(),
+    this.dispatcher = new JsonRpcDispatcher(methods, SchemaParamValidator.vdsm(!config.apiStrict()),
         DispatcherSettings.DEFAULTS
             .withThreadsPerSubsystem(config.workerThreads())
             .withQueuePerSubsystem(config.requestQueueCapacity())

@@ -77,6 +77,12 @@ public final class VdsmServerMain implements Callable<Integer> {
           + " acknowledged); repeatable. Every other destination is a topic, as in VDSM.")
   List<String> queues = new ArrayList<>();
 
+  @Option(
+      names = "--api-strict",
+      description = "Refuse a string where the API schema wants a boolean or a number (VDSM's api_strict_mode);"
+          + " by default \"true\", \"false\" and decimal numbers sent as strings (as vdsm-client does) are converted.")
+  boolean apiStrict;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = new PrintWriter(System.out, true);
@@ -98,7 +104,8 @@ public final class VdsmServerMain implements Callable<Integer> {
             .withWorkerThreads(workers)
             .withRequestTimeout(java.time.Duration.ofSeconds(requestTimeoutSeconds))
             .withBroker(BrokerConfig.DEFAULTS.withQueues(java.util.Set.copyOf(queues)))
-            .withXmlRpcEnabled(xmlrpc == OnOff.ON);
+            .withXmlRpcEnabled(xmlrpc == OnOff.ON)
+            .withApiStrict(apiStrict);
     VdsmServer server = VdsmServer.withDefaultApi(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

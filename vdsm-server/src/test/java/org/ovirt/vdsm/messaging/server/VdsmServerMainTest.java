@@ -38,6 +38,14 @@ class VdsmServerMainTest {
     assertThat(parse("--xmlrpc=on").xmlrpc).isEqualTo(VdsmServerMain.OnOff.ON);
   }
 
+  @Test
+  void apiStrictIsOffUnlessAsked() {
+    assertThat(parse().apiStrict).isFalse();
+    assertThat(parse("--api-strict").apiStrict).isTrue();
+    assertThat(VdsmServerConfig.plain("127.0.0.1", 0).apiStrict()).isFalse();
+    assertThat(VdsmServerConfig.plain("127.0.0.1", 0).withApiStrict(true).withWorkerThreads(2).apiStrict()).isTrue();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"--tls=maybe", "--xmlrpc=yes", "--xmlrpc"})
   void refusesOtherValues(String arg) {

@@ -1,22 +1,32 @@
 package org.ovirt.vdsm.messaging.stomp.codec;
 
+import static java.util.Objects.requireNonNull;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.TimeUnit;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
-import org.ovirt.vdsm.messaging.stomp.StompHeartBeat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs negotiated STOMP heart-beats on a channel: writes a heart-beat EOL when nothing else was
- * written for the send interval, and closes the channel when nothing at all arrived from the peer
- * for the receive interval times a grace factor. Place it before the frame decoder, so heart-beat
- * EOLs count as traffic. On a dead peer it fires {@link #PEER_SILENT} before closing.
+ * Runs negotiated STOMP heart-beats on a channel: writes a heart-beat EOL once nothing was written
+ * for {@link HeartBeatTiming#sendAfterMs(long)} of the send interval (early enough that a strict
+ * peer never sees a gap of the full interval, see {@link HeartBeatTiming}), and closes the channel
+ * when nothing at all arrived from the peer for the receive interval times a grace factor. On a dead
+ * peer it fires {@link #PEER_SILENT} before closing.
+ *
+ * <p>Place it between the transport (TLS) and the STOMP codec, before the frame decoder: every read
+ * and every flush passing it counts as traffic, and its heart-beat EOL (one {@code \n}) goes straight
+ * to the transport. A read or a flush costs one clock read; the timing itself is done by the event
+ * loop's shared {@code HeartBeatWheel}, one periodic task for all the channels of the loop. The
+ * channel joins the wheel when it is active and the handler is in place, and leaves it when it
+ * becomes inactive or the handler is removed.
  */
-public final class StompHeartBeatHandler extends IdleStateHandler {
+public final class StompHeartBeatHandler extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(StompHeartBeatHandler.class);
 
   /** The user event fired when the peer was silent for longer than allowed. */
@@ -30,33 +40,120 @@ public final class StompHeartBeatHandler extends IdleStateHandler {
   /** The pipeline name this handler is usually installed under. */
   public static final String NAME = "stomp-heart-beat";
 
+  private static final ByteBuf HEART_BEAT =
+      Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'\n'}).asReadOnly());
+
+  private final long sendAfterNanos;
+  private final long deadPeerNanos;
   private final long deadPeerTimeoutMs;
+  private final HeartBeatWheel.Entry entry = new HeartBeatWheel.Entry(this::onDeadline);
+  private ChannelHandlerContext ctx;
+  private HeartBeatWheel wheel;
+  private Ticker ticker;
+  private long lastWriteNanos;
+  private long lastReadNanos;
 
   /**
    * @param negotiated the intervals in force (see {@link HeartBeat#negotiate})
    * @param graceFactor how many receive intervals of silence make a peer dead (at least 1)
    */
   public StompHeartBeatHandler(HeartBeat.Negotiated negotiated, double graceFactor) {
-    super(
-        negotiated.deadPeerTimeoutMs(graceFactor),
-        negotiated.sendMs(),
-        0,
-        TimeUnit.MILLISECONDS);
+    requireNonNull(negotiated, "negotiated");
     this.deadPeerTimeoutMs = negotiated.deadPeerTimeoutMs(graceFactor);
+    this.deadPeerNanos = TimeUnit.MILLISECONDS.toNanos(deadPeerTimeoutMs);
+    this.sendAfterNanos = negotiated.sendMs() == 0
+        ? 0
+        : TimeUnit.MILLISECONDS.toNanos(HeartBeatTiming.sendAfterMs(negotiated.sendMs()));
   }
 
   @Override
-  protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
-    if (evt.state() == IdleState.WRITER_IDLE) {
-      // Through the whole pipeline: the frame encoder may sit after this handler.
-      ctx.channel().writeAndFlush(StompHeartBeat.INSTANCE, ctx.channel().voidPromise());
-    } else if (evt.state() == IdleState.READER_IDLE) {
+  public void handlerAdded(ChannelHandlerContext context) {
+    this.ctx = context;
+    if (context.channel().isActive() && context.channel().isRegistered()) {
+      join();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext context) throws Exception {
+    join();
+    super.channelActive(context);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext context) throws Exception {
+    leave();
+    super.channelInactive(context);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext context) {
+    leave();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext context, Object msg) throws Exception {
+    if (ticker != null) {
+      lastReadNanos = ticker.nanoTime();
+    }
+    context.fireChannelRead(msg);
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext context) throws Exception {
+    if (ticker != null) {
+      lastWriteNanos = ticker.nanoTime();
+    }
+    context.flush();
+  }
+
+  private void join() {
+    if (wheel != null || (sendAfterNanos == 0 && deadPeerNanos == 0)) {
+      return;
+    }
+    wheel = HeartBeatWheel.of(ctx.executor());
+    ticker = wheel.ticker();
+    long now = ticker.nanoTime();
+    lastWriteNanos = now;
+    lastReadNanos = now;
+    wheel.add(entry, nextDeadline());
+  }
+
+  private void leave() {
+    if (wheel != null) {
+      wheel.remove(entry);
+    }
+  }
+
+  /** The wheel's call: declare a silent peer dead, or send a heart-beat if due; the next deadline. */
+  private long onDeadline(long nowNanos) {
+    if (!ctx.channel().isActive()) {
+      return -1;
+    }
+    if (deadPeerNanos > 0 && nowNanos - lastReadNanos >= deadPeerNanos) {
       log.warn(
           "{}: no data or heart-beat from the peer for {} ms, closing the connection",
           ctx.channel().remoteAddress(),
           deadPeerTimeoutMs);
       ctx.fireUserEventTriggered(PEER_SILENT);
       ctx.close();
+      return -1;
     }
+    if (sendAfterNanos > 0 && nowNanos - lastWriteNanos >= sendAfterNanos) {
+      lastWriteNanos = nowNanos;
+      ctx.writeAndFlush(HEART_BEAT.duplicate(), ctx.voidPromise());
+    }
+    return nextDeadline();
+  }
+
+  private long nextDeadline() {
+    long next = Long.MAX_VALUE;
+    if (sendAfterNanos > 0) {
+      next = lastWriteNanos + sendAfterNanos;
+    }
+    if (deadPeerNanos > 0) {
+      next = Math.min(next, lastReadNanos + deadPeerNanos);
+    }
+    return next;
   }
 }

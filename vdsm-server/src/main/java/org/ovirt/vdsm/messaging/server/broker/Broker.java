@@ -152,7 +152,17 @@ public final class Broker {
    * @return how many subscriptions it was delivered to (0 for a queue that keeps it for later)
    */
   public int publish(String destination, String contentType, byte[] body) {
-    Message m = new Message("m-" + messageIds.incrementAndGet(), destination, contentType, body);
+    return publish(destination, contentType, body, List.of());
+  }
+
+  /**
+   * Sends a message carrying the sender's own {@code headers} (see {@link Message#userHeaders}) to
+   * {@code destination}.
+   *
+   * @return how many subscriptions it was delivered to (0 for a queue that keeps it for later)
+   */
+  public int publish(String destination, String contentType, byte[] body, List<Map.Entry<String, String>> headers) {
+    Message m = new Message("m-" + messageIds.incrementAndGet(), destination, contentType, body, headers);
     synchronized (lock) {
       if (isQueue(destination)) {
         QueueState q = queues.computeIfAbsent(destination, d -> new QueueState());

@@ -21,14 +21,30 @@ public final class SchemaParamValidator implements ParamValidator {
   private final ApiSchema schema;
   private final SchemaValidator validator;
 
+  /** A strict validator of {@code schema}: a string is never taken for a boolean or a number. */
   public SchemaParamValidator(ApiSchema schema) {
-    this.schema = requireNonNull(schema, "schema");
-    this.validator = new SchemaValidator(schema);
+    this(schema, false);
   }
 
-  /** The validator for the bundled VDSM API schema. */
+  /**
+   * A validator of {@code schema}.
+   *
+   * @param convertStrings whether lossless string forms of booleans and numbers are converted where
+   *     the schema wants one (see {@link SchemaValidator#validateParams})
+   */
+  public SchemaParamValidator(ApiSchema schema, boolean convertStrings) {
+    this.schema = requireNonNull(schema, "schema");
+    this.validator = new SchemaValidator(schema, convertStrings);
+  }
+
+  /** The strict validator for the bundled VDSM API schema. */
   public static SchemaParamValidator vdsm() {
-    return new SchemaParamValidator(ApiSchema.vdsm());
+    return vdsm(false);
+  }
+
+  /** The validator for the bundled VDSM API schema, converting string scalars or not. */
+  public static SchemaParamValidator vdsm(boolean convertStrings) {
+    return new SchemaParamValidator(ApiSchema.vdsm(), convertStrings);
   }
 
   @Override

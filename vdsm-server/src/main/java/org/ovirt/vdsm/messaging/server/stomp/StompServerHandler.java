@@ -181,7 +181,7 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
         handled.whenComplete((ok, e) -> inFlight.remove(handled));
       }
     } else {
-      broker.publish(destination, frame.header(StompHeaders.CONTENT_TYPE), frame.body());
+      broker.publish(destination, frame.header(StompHeaders.CONTENT_TYPE), frame.body(), Message.userHeaders(frame.headers()));
     }
     receipt(frame);
   }
@@ -200,7 +200,7 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
           .filter(s -> Destinations.covers(s.destination(), replyTo))
           .findFirst();
       if (target.isPresent()) {
-        sendMessage(target.get().id(), replyTo, StompHeaders.APPLICATION_JSON, answer, null);
+        sendMessage(target.get().id(), replyTo, StompHeaders.APPLICATION_JSON, answer, null, List.of());
       } else if (channel.isActive()) {
         log.warn("{}: dropping a response for {}: the connection has no subscription to it", name(), replyTo);
       }
@@ -209,10 +209,11 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
 
   @Override
   public void deliver(Subscription subscription, Message message, String ackId) {
-    sendMessage(subscription.id(), message.destination(), message.contentType(), message.body(), ackId);
+    sendMessage(subscription.id(), message.destination(), message.contentType(), message.body(), ackId, message.headers());
   }
 
-  private void sendMessage(String subscriptionId, String destination, String contentType, byte[] body, String ackId) {
+  private void sendMessage(String subscriptionId, String destination, String contentType, byte[] body, String ackId,
+      List<Map.Entry<String, String>> senderHeaders) {
     StompFrame.Builder message = StompFrame.builder(StompCommand.MESSAGE)
         .header(StompHeaders.DESTINATION, destination)
         .header(StompHeaders.SUBSCRIPTION, subscriptionId)
@@ -222,6 +223,9 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     }
     if (ackId != null) {
       message.header(StompHeaders.ACK, ackId);
+    }
+    for (Map.Entry<String, String> h : senderHeaders) {
+      message.header(h.getKey(), h.getValue());
     }
     write(message.body(body).build());
   }

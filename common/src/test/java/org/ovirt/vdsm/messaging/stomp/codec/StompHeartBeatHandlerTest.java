@@ -1,0 +1,171 @@
+package org.ovirt.vdsm.messaging.stomp.codec;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.ovirt.vdsm.messaging.stomp.HeartBeat;
+
+class StompHeartBeatHandlerTest {
+
+  private final List<Object> events = new ArrayList<>();
+  private EmbeddedChannel ch;
+
+  private EmbeddedChannel channel(long sendMs, long receiveMs) {
+    ch = new EmbeddedChannel();
+    ch.freezeTime();
+    ch.pipeline().addLast(StompHeartBeatHandler.NAME,
+        new StompHeartBeatHandler(new HeartBeat.Negotiated(sendMs, receiveMs), 1.5));
+    ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        events.add(evt);
+      }
+
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        io.netty.util.ReferenceCountUtil.release(msg);
+      }
+    });
+    return ch;
+  }
+
+  @AfterEach
+  void close() {
+    if (ch != null) {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  private void advance(long ms) {
+    ch.advanceTimeBy(ms, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+  }
+
+  /** Everything written since the last call, as text. */
+  private String written() {
+    StringBuilder sb = new StringBuilder();
+    for (Object o; (o = ch.readOutbound()) != null; ) {
+      ByteBuf b = (ByteBuf) o;
+      sb.append(b.toString(US_ASCII));
+      b.release();
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void sendsOneEolAfterThreeQuartersOfTheIntervalMinusATickOfSilence() {
+    channel(1_000, 0);
+    advance(720);
+    assertThat(written()).isEmpty();
+    advance(20);
+    assertThat(written()).isEqualTo("\n");
+    advance(720);
+    assertThat(written()).isEmpty();
+    advance(20);
+    assertThat(written()).isEqualTo("\n");
+  }
+
+  @Test
+  void aFlushedFramePostponesTheHeartBeat() {
+    channel(1_000, 0);
+    advance(500);
+    ch.writeAndFlush(Unpooled.copiedBuffer("SEND\n\n\0", US_ASCII));
+    assertThat(written()).isEqualTo("SEND\n\n\0");
+    advance(500);
+    assertThat(written()).isEmpty();
+    advance(240);
+    assertThat(written()).isEqualTo("\n");
+  }
+
+  @Test
+  void noGapOnTheWireReachesTheIntervalWhenTheLoopRunsUpToAQuarterLate() {
+    channel(1_000, 0);
+    SplittableRandom random = new SplittableRandom(42);
+    long now = 0;
+    long lastWrite = 0;
+    long maxGap = 0;
+    for (int i = 0; i < 2_000; i++) {
+      // Irregular steps up to 250 ms: the timer task runs late by up to a quarter of the interval.
+      long step = 1 + random.nextInt(250);
+      now += step;
+      advance(step);
+      if (random.nextInt(10) == 0) {
+        ch.writeAndFlush(Unpooled.copiedBuffer("x", US_ASCII));
+      }
+      if (!written().isEmpty()) {
+        maxGap = Math.max(maxGap, now - lastWrite);
+        lastWrite = now;
+      }
+    }
+    assertThat(maxGap).isLessThan(1_000);
+  }
+
+  @Test
+  void readsDoNotCountAsWrites() {
+    channel(1_000, 1_000);
+    advance(500);
+    ch.writeInbound(Unpooled.copiedBuffer("\n", US_ASCII));
+    advance(240);
+    assertThat(written()).isEqualTo("\n");
+  }
+
+  @Test
+  void closesASilentPeerAfterGraceTimesTheIntervalAndSaysSoFirst() {
+    channel(0, 1_000);
+    advance(1_480);
+    assertThat(ch.isActive()).isTrue();
+    assertThat(events).isEmpty();
+    advance(40);
+    assertThat(events).containsExactly(StompHeartBeatHandler.PEER_SILENT);
+    assertThat(ch.isActive()).isFalse();
+    assertThat(HeartBeatWheel.wheelOf(ch.eventLoop())).isNull();
+  }
+
+  @Test
+  void anyByteFromThePeerKeepsItAlive() {
+    channel(0, 1_000);
+    for (int i = 0; i < 10; i++) {
+      advance(1_400);
+      ch.writeInbound(Unpooled.copiedBuffer("\n", US_ASCII));
+    }
+    assertThat(ch.isActive()).isTrue();
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void aClosedChannelLeavesTheWheelAndTheWheelGoes() {
+    channel(1_000, 1_000);
+    assertThat(HeartBeatWheel.wheelOf(ch.eventLoop()).size()).isEqualTo(1);
+    ch.close();
+    assertThat(HeartBeatWheel.wheelOf(ch.eventLoop())).isNull();
+    advance(5_000);
+    assertThat(written()).isEmpty();
+  }
+
+  @Test
+  void aRemovedHandlerLeavesTheWheel() {
+    channel(1_000, 1_000);
+    ch.pipeline().remove(StompHeartBeatHandler.NAME);
+    assertThat(HeartBeatWheel.wheelOf(ch.eventLoop())).isNull();
+    advance(5_000);
+    assertThat(ch.isActive()).isTrue();
+    assertThat(written()).isEmpty();
+  }
+
+  @Test
+  void nothingNegotiatedNeverJoinsTheWheel() {
+    channel(0, 0);
+    assertThat(HeartBeatWheel.wheelOf(ch.eventLoop())).isNull();
+  }
+}
