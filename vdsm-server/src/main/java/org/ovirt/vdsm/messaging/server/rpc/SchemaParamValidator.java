@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.Optional;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 import org.ovirt.vdsm.messaging.schema.ApiSchema;
+import org.ovirt.vdsm.messaging.schema.FiniteNumbers;
 import org.ovirt.vdsm.messaging.schema.MethodSchema;
 import org.ovirt.vdsm.messaging.schema.ParamCheck;
 import org.ovirt.vdsm.messaging.schema.SchemaValidator;
@@ -14,7 +16,8 @@ import org.ovirt.vdsm.messaging.schema.Subsystem;
 /**
  * Checks params against the API schema before a method runs: missing, unknown or mistyped params
  * are refused with -32602 naming the parameter, positional params are mapped in schema order and
- * omitted optional ones get their defaults. Calls are routed to the subsystem the schema names.
+ * omitted optional ones get their defaults. A number beyond the range of a double anywhere in the
+ * params ({@code 1e400}) is refused with -32602 for every method, since no binding could give it back. Calls are routed to the subsystem the schema names.
  * Methods the schema does not describe (a packager's additions) fall back to {@link
  * ParamValidator#BY_REGISTERED_NAMES} and routing by namespace.
  */
@@ -34,6 +37,11 @@ public final class SchemaParamValidator implements ParamValidator {
 
   @Override
   public JsonObject validate(MethodRegistry.Registration method, JsonElement params) throws ApiException {
+    Optional<String> outOfRange = FiniteNumbers.firstOutOfRange(params, "params");
+    if (outOfRange.isPresent()) {
+      throw new ApiException(JsonRpcError.invalidParams(
+          outOfRange.get() + " is a number beyond the range of a double"));
+    }
     if (schema.method(method.name()).isEmpty()) {
       return BY_REGISTERED_NAMES.validate(method, params);
     }
