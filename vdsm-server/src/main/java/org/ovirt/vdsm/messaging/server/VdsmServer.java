@@ -23,6 +23,9 @@ import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
 import org.ovirt.vdsm.messaging.server.events.BrokerEventSink;
 import org.ovirt.vdsm.messaging.server.events.EventSink;
+import org.ovirt.vdsm.messaging.server.guard.ConnectionLimiter;
+import org.ovirt.vdsm.messaging.server.guard.ServerBudgets;
+import org.ovirt.vdsm.messaging.server.guard.SlowReaderGuard;
 import org.ovirt.vdsm.messaging.server.rpc.DispatcherSettings;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
 import org.ovirt.vdsm.messaging.server.rpc.SchemaParamValidator;
@@ -128,8 +131,10 @@ public final class VdsmServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     SslContext ssl = config.tlsMode() != TlsMode.OFF ? TlsContexts.server(config.pki()) : null;
+    ServerBudgets budgets = new ServerBudgets(config.stomp().guards());
+    ConnectionLimiter limiter = new ConnectionLimiter(budgets);
     StompServerPipeline stomp =
-        new StompServerPipeline(broker, dispatcher, config.stomp(), "vdsm-messaging/" + version());
+        new StompServerPipeline(broker, dispatcher, config.stomp(), "vdsm-messaging/" + version(), budgets);
     XmlRpcHttpPipeline http = new XmlRpcHttpPipeline(config.xmlrpc(), xmlrpc);
     DetectionSettings detection =
         new DetectionSettings(
@@ -149,6 +154,8 @@ public final class VdsmServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(ConnectionLimiter.NAME, limiter);
+                    ch.pipeline().addLast(SlowReaderGuard.NAME, new SlowReaderGuard(budgets.settings().slowReaderTimeout()));
                     ProtocolDetection.install(ch.pipeline(), detection);
                   }
                 });
