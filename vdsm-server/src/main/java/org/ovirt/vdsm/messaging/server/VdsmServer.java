@@ -56,6 +56,7 @@ public final class VdsmServer implements AutoCloseable {
   private final BrokerEventSink events;
   private final JsonRpcDispatcher dispatcher;
   private final XmlRpcBinding xmlrpc;
+  private final ServerBudgets budgets;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup ioGroup;
   private final NettyTransport transport = NettyTransport.best();
@@ -91,6 +92,7 @@ public final class VdsmServer implements AutoCloseable {
         config.xmlrpc().enabled()
             ? new XmlRpcBinding(methods, dispatcher, LegacyVerbs.VDSM, config.xmlrpc())
             : null;
+    this.budgets = new ServerBudgets(config.stomp().guards());
     this.bossGroup = transport.newGroup(1, "vdsm-accept", true);
     this.ioGroup = transport.newGroup(0, "vdsm-io", true);
   }
@@ -115,6 +117,11 @@ public final class VdsmServer implements AutoCloseable {
     return broker;
   }
 
+  /** The server-wide budgets and their live counts (connections, partial frames, pending writes). */
+  public ServerBudgets budgets() {
+    return budgets;
+  }
+
   /** The registered methods (register more before {@link #start}). */
   public MethodRegistry methods() {
     return methods;
@@ -131,7 +138,6 @@ public final class VdsmServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     SslContext ssl = config.tlsMode() != TlsMode.OFF ? TlsContexts.server(config.pki()) : null;
-    ServerBudgets budgets = new ServerBudgets(config.stomp().guards());
     ConnectionLimiter limiter = new ConnectionLimiter(budgets);
     StompServerPipeline stomp =
         new StompServerPipeline(broker, dispatcher, config.stomp(), "vdsm-messaging/" + version(), budgets);

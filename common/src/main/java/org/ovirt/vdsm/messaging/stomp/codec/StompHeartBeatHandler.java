@@ -5,9 +5,9 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 import org.ovirt.vdsm.messaging.stomp.StompHeartBeat;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * EOLs count as traffic. On a dead peer it fires {@link #PEER_SILENT} before closing.
  */
 public final class StompHeartBeatHandler extends IdleStateHandler {
-  private static final Logger log = LoggerFactory.getLogger(StompHeartBeatHandler.class);
+  private static final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(StompHeartBeatHandler.class));
 
   /** The user event fired when the peer was silent for longer than allowed. */
   public static final Object PEER_SILENT = new Object() {

@@ -44,6 +44,8 @@ public final class Broker {
   private final AtomicLong messageIds = new AtomicLong();
   private final AtomicLong ackIds = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  /** Destination names looked up while routing, the unit of a SEND's cost. */
+  private final java.util.concurrent.atomic.LongAdder routingLookups = new java.util.concurrent.atomic.LongAdder();
 
   /** A queue: its waiting messages and its subscribers in round-robin order. */
   private static final class QueueState {
@@ -206,6 +208,7 @@ public final class Broker {
       int delivered = 0;
       String name = destination;
       while (true) {
+        routingLookups.increment();
         Set<Subscription> subs = topics.get(name);
         if (subs != null) {
           for (Subscription s : subs) {
@@ -330,6 +333,15 @@ public final class Broker {
       }
     }
     return null;
+  }
+
+  /**
+   * Destination names looked up so far while routing topic messages: at most {@link
+   * BrokerConfig#maxDestinationDepth()} per message, whatever the destination (for tests and
+   * monitoring of the per-SEND cost).
+   */
+  public long routingLookups() {
+    return routingLookups.sum();
   }
 
   /** Messages dropped so far (full queues, subscribers at their unacknowledged limit). */

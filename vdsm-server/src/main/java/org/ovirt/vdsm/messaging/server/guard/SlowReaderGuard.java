@@ -38,6 +38,7 @@ public final class SlowReaderGuard extends IdleStateHandler {
   private static final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(SlowReaderGuard.class));
 
   private final Duration timeout;
+  private boolean fired;
 
   public SlowReaderGuard(Duration timeout) {
     super(true, 0, timeout.toNanos(), 0, TimeUnit.NANOSECONDS);
@@ -47,9 +48,10 @@ public final class SlowReaderGuard extends IdleStateHandler {
   @Override
   protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
     Channel ch = ctx.channel();
-    if (evt.state() != io.netty.handler.timeout.IdleState.WRITER_IDLE || ch.isWritable() || !ch.isActive()) {
-      return; // nothing stuck: an idle connection, or bytes below the high-water mark
+    if (fired || evt.state() != io.netty.handler.timeout.IdleState.WRITER_IDLE || ch.isWritable() || !ch.isActive()) {
+      return; // nothing stuck (an idle connection, or bytes below the high-water mark), or done already
     }
+    fired = true;
     ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
     long pending = out == null ? 0 : out.totalPendingWriteBytes();
     log.warn("{}: {} bytes not taken by the peer for {} s: closing a slow reader",

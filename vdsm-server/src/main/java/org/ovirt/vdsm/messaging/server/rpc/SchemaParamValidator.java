@@ -24,15 +24,23 @@ import org.ovirt.vdsm.messaging.schema.Subsystem;
 public final class SchemaParamValidator implements ParamValidator {
   private final ApiSchema schema;
   private final SchemaValidator validator;
+  private final ParamSizeBounds sizeBounds;
 
+  /** A validator for {@code schema} with no bounds on parameter sizes. */
   public SchemaParamValidator(ApiSchema schema) {
-    this.schema = requireNonNull(schema, "schema");
-    this.validator = new SchemaValidator(schema);
+    this(schema, new ParamSizeBounds(java.util.Map.of()));
   }
 
-  /** The validator for the bundled VDSM API schema. */
+  /** A validator for {@code schema} that also applies {@code sizeBounds} to the named params. */
+  public SchemaParamValidator(ApiSchema schema, ParamSizeBounds sizeBounds) {
+    this.schema = requireNonNull(schema, "schema");
+    this.validator = new SchemaValidator(schema);
+    this.sizeBounds = requireNonNull(sizeBounds, "sizeBounds");
+  }
+
+  /** The validator for the bundled VDSM API schema, with {@link ParamSizeBounds#VDSM}. */
   public static SchemaParamValidator vdsm() {
-    return new SchemaParamValidator(ApiSchema.vdsm());
+    return new SchemaParamValidator(ApiSchema.vdsm(), ParamSizeBounds.VDSM);
   }
 
   @Override
@@ -49,7 +57,9 @@ public final class SchemaParamValidator implements ParamValidator {
     if (check instanceof ParamCheck.Invalid invalid) {
       throw new ApiException(invalid.error());
     }
-    return ((ParamCheck.Valid) check).params();
+    JsonObject named = ((ParamCheck.Valid) check).params();
+    sizeBounds.check(method.name(), named);
+    return named;
   }
 
   @Override
