@@ -82,28 +82,6 @@ class ServerBudgetAttackTest {
   }
 
   @Test
-  void framesStreamedBackToBackEachHaveTheirOwnDeadline() throws Exception {
-    try (TestHost host = host(g -> g.withFrameCompletionTimeout(Duration.ofMillis(500)));
-        RawStompClient c = session(host)) {
-      // Each write ends inside the next frame, so the connection is never between frames after a
-      // read; this goes on for three deadlines (each round trip takes a little time).
-      String ping = call("Host.ping2", 1);
-      String head = ping.substring(0, ping.length() / 2);
-      String tail = ping.substring(ping.length() / 2);
-      c.send(head);
-      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
-      int answered = 0;
-      while (System.nanoTime() < end && answered < 1_000_000) {
-        c.send(tail + head);
-        assertThat(c.readFrame().command()).isEqualTo("MESSAGE");
-        answered++;
-      }
-      c.send(tail);
-      assertThat(c.readFrame().command()).isEqualTo("MESSAGE");
-    }
-  }
-
-  @Test
   void partialFramesFromAllPeersShareOneBudget() throws Exception {
     try (TestHost host = host(g -> g.withMemoryBudgets(256 * 1024, g.maxPendingWriteBytes()));
         RawStompClient a = new RawStompClient(host.address, READ);
