@@ -21,6 +21,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.util.List;
+import java.util.Optional;
 import org.ovirt.vdsm.messaging.jsonrpc.gson.MessageWriter;
 import org.ovirt.vdsm.messaging.jsonrpc.gson.PayloadReader;
 
@@ -70,7 +71,7 @@ public final class JsonRpcCodec {
    * The default deepest nesting of arrays and objects a body may have, the outermost counted: a
    * batch, its message objects and their {@code params} are already three levels.
    */
-  public static final int DEFAULT_NESTING_LIMIT = 64;
+  public static final int DEFAULT_NESTING_LIMIT = JsonRpcLimits.DEFAULT_NESTING_LIMIT;
 
   private static final Gson GSON =
       new GsonBuilder()
@@ -91,9 +92,9 @@ public final class JsonRpcCodec {
     return GSON;
   }
 
-  /** Decodes a UTF-8 body with the {@linkplain #DEFAULT_NESTING_LIMIT default nesting limit}. */
+  /** Decodes a UTF-8 body within the {@linkplain JsonRpcLimits#DEFAULTS default limits}. */
   public static JsonRpcPayload decode(byte[] utf8) {
-    return decode(utf8, DEFAULT_NESTING_LIMIT);
+    return decode(utf8, JsonRpcLimits.DEFAULTS);
   }
 
   /**
@@ -103,7 +104,19 @@ public final class JsonRpcCodec {
    * @param nestingLimit the deepest nesting of arrays and objects accepted, at least 1
    */
   public static JsonRpcPayload decode(byte[] utf8, int nestingLimit) {
+    return decode(utf8, JsonRpcLimits.DEFAULTS.withNestingLimit(nestingLimit));
+  }
+
+  /**
+   * Decodes a UTF-8 body within {@code limits}; malformed UTF-8 is a parse error, never replaced;
+   * a body over a bound of {@code limits} is one {@code -32600} item naming it.
+   *
+   * @param utf8 the body; not modified, not copied
+   * @param limits bounds on nesting, batch members and values
+   */
+  public static JsonRpcPayload decode(byte[] utf8, JsonRpcLimits limits) {
     requireNonNull(utf8, "utf8");
+    requireNonNull(limits, "limits");
     CharsetDecoder decoder =
         UTF_8
             .newDecoder()
@@ -119,13 +132,13 @@ public final class JsonRpcCodec {
         chars = null;
       }
       if (chars != null) {
-        return PayloadReader.read(new CharArrayReader(chars.array(), chars.arrayOffset() + chars.position(), chars.remaining()), nestingLimit);
+        return PayloadReader.read(new CharArrayReader(chars.array(), chars.arrayOffset() + chars.position(), chars.remaining()), limits);
       }
       // Malformed UTF-8: let the streaming path report it where it is.
       decoder.reset();
     }
     return PayloadReader.read(
-        new InputStreamReader(new ByteArrayInputStream(utf8), decoder), nestingLimit);
+        new InputStreamReader(new ByteArrayInputStream(utf8), decoder), limits);
   }
 
   /** Bodies up to this size are decoded to characters at once; larger ones are streamed. */
@@ -138,8 +151,13 @@ public final class JsonRpcCodec {
 
   /** Decodes a body already in characters. */
   public static JsonRpcPayload decode(String json, int nestingLimit) {
+    return decode(json, JsonRpcLimits.DEFAULTS.withNestingLimit(nestingLimit));
+  }
+
+  /** Decodes a body already in characters, within {@code limits}. */
+  public static JsonRpcPayload decode(String json, JsonRpcLimits limits) {
     requireNonNull(json, "json");
-    return PayloadReader.read(new StringReader(json), nestingLimit);
+    return PayloadReader.read(new StringReader(json), limits);
   }
 
   /**
@@ -173,6 +191,74 @@ public final class JsonRpcCodec {
       throw new UncheckedIOException(e); // a StringWriter does not fail
     }
     return out.toString();
+  }
+
+  /**
+   * Encodes one message as UTF-8 unless its encoding would be longer than {@code maxBytes}; the
+   * writing stops as soon as that is known, so an oversized message is never held whole twice.
+   *
+   * @return the encoding, or empty when it would exceed {@code maxBytes}
+   */
+  public static Optional<byte[]> encodeWithin(JsonRpcMessage message, int maxBytes) {
+    requireNonNull(message, "message");
+    BoundedWriter out = new BoundedWriter(maxBytes);
+    try {
+      JsonWriter writer = MessageWriter.newWriter(out);
+      MessageWriter.write(writer, message);
+      writer.flush();
+    } catch (UncheckedFull e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] bytes = out.toString().getBytes(UTF_8);
+    return bytes.length <= maxBytes ? Optional.of(bytes) : Optional.empty();
+  }
+
+  /** A string writer that gives up past a number of characters (each at least one UTF-8 byte). */
+  private static final class BoundedWriter extends StringWriter {
+    private final int maxChars;
+
+    BoundedWriter(int maxChars) {
+      this.maxChars = maxChars;
+    }
+
+    @Override
+    public void write(int c) {
+      check(1);
+      super.write(c);
+    }
+
+    @Override
+    public void write(char[] buf, int off, int len) {
+      check(len);
+      super.write(buf, off, len);
+    }
+
+    @Override
+    public void write(String str, int off, int len) {
+      check(len);
+      super.write(str, off, len);
+    }
+
+    @Override
+    public void write(String str) {
+      check(str.length());
+      super.write(str);
+    }
+
+    private void check(int more) {
+      if ((long) getBuffer().length() + more > maxChars) {
+        throw new UncheckedFull();
+      }
+    }
+  }
+
+  /** Stops a {@link BoundedWriter} that is full (its methods may not throw checked exceptions). */
+  private static final class UncheckedFull extends RuntimeException {
+    UncheckedFull() {
+      super(null, null, false, false);
+    }
   }
 
   /** Encodes a batch as a string; see {@link #encodeBatch(List)}. */

@@ -117,6 +117,8 @@ final class TypeChecker {
       case FLOAT -> {
         if (!isNumber(value)) {
           report(path, "must be " + expected + ", got " + kindOf(value));
+        } else if (!Double.isFinite(value.getAsDouble())) {
+          report(path, "must be " + expected + ", got " + show(value, sensitive) + " (out of the range of a double)");
         }
       }
       case INT, LONG -> {

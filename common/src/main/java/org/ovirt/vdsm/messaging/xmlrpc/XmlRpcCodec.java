@@ -21,7 +21,8 @@ import java.util.List;
  *   <tr><td>{@code i8}, Apache's {@code ex:i8}</td><td>number (64-bit)</td></tr>
  *   <tr><td>{@code boolean} ({@code 0} or {@code 1} only)</td><td>{@code false}, {@code true}</td></tr>
  *   <tr><td>{@code string}, untyped {@code value}</td><td>string, white space kept</td></tr>
- *   <tr><td>{@code double} (decimal, an exponent tolerated; no NaN or infinity)</td><td>number</td></tr>
+ *   <tr><td>{@code double} (decimal, an exponent tolerated; no NaN or infinity: those, and numbers beyond
+ *       a double, go in a response as a {@code string} of their text)</td><td>number</td></tr>
  *   <tr><td>{@code dateTime.iso8601}</td><td>string, the ISO 8601 text as sent (checked)</td></tr>
  *   <tr><td>{@code base64} (white space allowed)</td><td>string, the canonical base64 text</td></tr>
  *   <tr><td>{@code struct}</td><td>object, members in order (a repeated name is a fault)</td></tr>
@@ -88,9 +89,9 @@ public final class XmlRpcCodec {
   }
 
   /**
-   * A {@code methodResponse} carrying {@code value}, UTF-8.
-   *
-   * @throws IllegalArgumentException when a value has no XML-RPC form (NaN, infinity)
+   * A {@code methodResponse} carrying {@code value}, UTF-8. Never fails on a value: what XML-RPC
+   * cannot carry (NaN, infinities, numbers beyond a double or beyond 64-bit integers) is written as
+   * its text in a {@code <string>}, characters XML cannot hold as U+FFFD.
    */
   public static byte[] encodeResponse(JsonElement value) {
     requireNonNull(value, "value");

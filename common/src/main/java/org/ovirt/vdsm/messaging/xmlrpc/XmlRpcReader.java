@@ -62,6 +62,10 @@ final class XmlRpcReader {
       throw new XmlRpcFault(
           XmlRpcFault.INVALID_XML_RPC, "body of " + bytes.length + " bytes exceeds the limit of " + limits.maxBodyBytes());
     }
+    if (declaresUtf8(bytes) && !isUtf8(bytes)) {
+      // Checked here: the JDK parser would print a bare "[Fatal Error]" line to stderr, outside the log.
+      throw new XmlRpcFault(XmlRpcFault.NOT_WELL_FORMED, "not well-formed XML: the body is not valid UTF-8");
+    }
     XMLStreamReader xml = null;
     try {
       xml = newFactory().createXMLStreamReader(new ByteArrayInputStream(bytes));
@@ -79,6 +83,35 @@ final class XmlRpcReader {
           // nothing was opened that a close could leak
         }
       }
+    }
+  }
+
+  /** The encoding named in an XML declaration. */
+  private static final Pattern ENCODING = Pattern.compile("^\\s*<\\?xml[^>]*?encoding\\s*=\\s*[\"']([A-Za-z0-9._-]{1,40})[\"']");
+
+  /**
+   * Whether the document is UTF-8 by its own account: no byte order mark of UTF-16/32 and no
+   * declared encoding, or UTF-8 declared (XML 1.0, appendix F).
+   */
+  private static boolean declaresUtf8(byte[] bytes) {
+    if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
+        || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE) || bytes[0] == 0 || bytes[1] == 0)) {
+      return false;
+    }
+    String head = new String(bytes, 0, Math.min(bytes.length, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
+    java.util.regex.Matcher m = ENCODING.matcher(head.startsWith("\u00EF\u00BB\u00BF") ? head.substring(3) : head);
+    return !m.find() || m.group(1).equalsIgnoreCase("UTF-8") || m.group(1).equalsIgnoreCase("UTF8");
+  }
+
+  private static boolean isUtf8(byte[] bytes) {
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
     }
   }
 

@@ -16,7 +16,8 @@ import java.util.Map;
  * <p>A {@code methodCall} is written strictly: what XML-RPC cannot carry faithfully (characters XML
  * 1.0 cannot hold, integers beyond 64 bits) is refused, so that the caller learns its call cannot be
  * sent as made. A {@code methodResponse} must always be delivered, so there such characters are
- * replaced by U+FFFD and such integers written as their digits in a {@code <string>}.
+ * replaced by U+FFFD, and such integers and numbers beyond a double (NaN, infinities, {@code 1e400})
+ * written as their text in a {@code <string>}.
  */
 final class XmlRpcWriter {
   private static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -112,14 +113,14 @@ final class XmlRpcWriter {
     } else if (n instanceof BigInteger b) {
       integer(b);
     } else if (n instanceof Double || n instanceof Float) {
-      decimal(n.doubleValue());
+      decimal(n.doubleValue(), n.toString());
     } else {
       // Gson's lazily parsed numbers, BigDecimal: integral when written without fraction or exponent.
       String text = n.toString();
       if (text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
         integer(new BigInteger(text));
       } else {
-        decimal(n.doubleValue());
+        decimal(n.doubleValue(), text);
       }
     }
   }
@@ -140,10 +141,20 @@ final class XmlRpcWriter {
     }
   }
 
-  /** Plain decimal notation (XML-RPC has no exponent); NaN and infinities have no representation. */
-  private void decimal(double d) {
+  /**
+   * Plain decimal notation (XML-RPC has no exponent). NaN, infinities and numbers beyond the range of
+   * a double ({@code 1e400}) have no XML-RPC representation: refused in a call, written in a response
+   * as a {@code <string>} of their JSON text, so that one such value never breaks a whole answer.
+   */
+  private void decimal(double d, String text) {
     if (Double.isNaN(d) || Double.isInfinite(d)) {
-      throw new IllegalArgumentException("XML-RPC cannot represent " + d);
+      if (strict) {
+        throw new IllegalArgumentException("XML-RPC cannot represent " + text);
+      }
+      out.append("<string>");
+      text(text);
+      out.append("</string>");
+      return;
     }
     out.append("<double>").append(BigDecimal.valueOf(d).toPlainString()).append("</double>");
   }

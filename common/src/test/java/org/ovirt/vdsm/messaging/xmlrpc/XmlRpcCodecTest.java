@@ -213,11 +213,10 @@ class XmlRpcCodecTest {
   }
 
   @Test
-  void refusesValuesWithoutXmlRpcForm() {
-    assertThatThrownBy(() -> XmlRpcCodec.encodeResponse(new JsonPrimitive(Double.NaN)))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> XmlRpcCodec.encodeResponse(new JsonPrimitive(Double.POSITIVE_INFINITY)))
-        .isInstanceOf(IllegalArgumentException.class);
+  void writesValuesWithoutXmlRpcFormAsTheirTextInAResponse() {
+    // One such value must not break a whole answer (issue 12, defect 5): it goes as a string.
+    assertThat(response(new JsonPrimitive(Double.NaN))).contains("<value><string>NaN</string></value>");
+    assertThat(response(new JsonPrimitive(Double.POSITIVE_INFINITY))).contains("<value><string>Infinity</string></value>");
   }
 
   @Test

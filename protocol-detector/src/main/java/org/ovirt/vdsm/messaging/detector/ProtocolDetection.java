@@ -9,8 +9,10 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProtocolDetection {
   private static final Logger log = LoggerFactory.getLogger(ProtocolDetection.class);
-  private static final RateLimitedLog peerLog = new RateLimitedLog(log, 20);
+  private static final RateLimitedLog peerLog = new RateLimitedLog(log, 20, Duration.ofSeconds(1));
 
   /** The TLS handshake record type: the first byte of every TLS ClientHello. */
   private static final int TLS_HANDSHAKE_RECORD = 0x16;

@@ -23,6 +23,9 @@ import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
 import org.ovirt.vdsm.messaging.server.events.BrokerEventSink;
 import org.ovirt.vdsm.messaging.server.events.EventSink;
+import org.ovirt.vdsm.messaging.server.guard.ConnectionLimiter;
+import org.ovirt.vdsm.messaging.server.guard.ServerBudgets;
+import org.ovirt.vdsm.messaging.server.guard.SlowReaderGuard;
 import org.ovirt.vdsm.messaging.server.rpc.DispatcherSettings;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
 import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
@@ -54,6 +57,7 @@ public final class VdsmServer implements AutoCloseable {
   private final BrokerEventSink events;
   private final JsonRpcDispatcher dispatcher;
   private final XmlRpcBinding xmlrpc;
+  private final ServerBudgets budgets;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup ioGroup;
   private final NettyTransport transport = NettyTransport.best();
@@ -89,6 +93,7 @@ public final class VdsmServer implements AutoCloseable {
         config.xmlrpc().enabled()
             ? new XmlRpcBinding(methods, dispatcher, LegacyVerbs.VDSM, config.xmlrpc())
             : null;
+    this.budgets = new ServerBudgets(config.stomp().guards());
     this.bossGroup = transport.newGroup(1, "vdsm-accept", true);
     this.ioGroup = transport.newGroup(0, "vdsm-io", true);
   }
@@ -113,6 +118,11 @@ public final class VdsmServer implements AutoCloseable {
     return broker;
   }
 
+  /** The server-wide budgets and their live counts (connections, partial frames, pending writes). */
+  public ServerBudgets budgets() {
+    return budgets;
+  }
+
   /** The registered methods (register more before {@link #start}). */
   public MethodRegistry methods() {
     return methods;
@@ -129,8 +139,9 @@ public final class VdsmServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     SslContext ssl = config.tlsMode() != TlsMode.OFF ? TlsContexts.server(config.pki()) : null;
+    ConnectionLimiter limiter = new ConnectionLimiter(budgets);
     StompServerPipeline stomp =
-        new StompServerPipeline(broker, new RpcEndpoint(dispatcher), config.stomp(), "vdsm-messaging/" + version());
+        new StompServerPipeline(broker, new RpcEndpoint(dispatcher), config.stomp(), "vdsm-messaging/" + version(), budgets);
     XmlRpcHttpPipeline http = new XmlRpcHttpPipeline(config.xmlrpc(), xmlrpc);
     DetectionSettings detection =
         new DetectionSettings(
@@ -150,6 +161,8 @@ public final class VdsmServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(ConnectionLimiter.NAME, limiter);
+                    ch.pipeline().addLast(SlowReaderGuard.NAME, new SlowReaderGuard(budgets.settings().slowReaderTimeout()));
                     ProtocolDetection.install(ch.pipeline(), detection);
                   }
                 });

@@ -28,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcLimits;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcMessage;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcNotification;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload;
@@ -58,13 +59,22 @@ public final class PayloadReader {
   private static final Pattern LOCATION = Pattern.compile(" at line (\\d+) column (\\d+)");
 
   private final JsonReader in;
-  private final int nestingLimit;
+  private final JsonRpcLimits limits;
   /** The first duplicate member found inside a kept member value of the current message. */
   private String nestedDuplicate;
+  /** Values read so far in the whole body, kept or not. */
+  private int values;
 
-  private PayloadReader(JsonReader in, int nestingLimit) {
+  private PayloadReader(JsonReader in, JsonRpcLimits limits) {
     this.in = in;
-    this.nestingLimit = nestingLimit;
+    this.limits = limits;
+  }
+
+  /** A body over one of the {@link JsonRpcLimits}: reading stops at once, nothing more is built. */
+  private static final class OverLimit extends IOException {
+    OverLimit(String message) {
+      super(message);
+    }
   }
 
   /**
@@ -76,14 +86,27 @@ public final class PayloadReader {
    * @return the classified payload, never {@code null}
    */
   public static JsonRpcPayload read(Reader reader, int nestingLimit) {
-    requireNonNull(reader, "reader");
     if (nestingLimit < 1) {
       throw new IllegalArgumentException("nestingLimit must be at least 1: " + nestingLimit);
     }
+    return read(reader, JsonRpcLimits.DEFAULTS.withNestingLimit(nestingLimit));
+  }
+
+  /**
+   * Reads and classifies a whole body within {@code limits}: a body over a bound of batch members or
+   * values becomes one {@code -32600} item naming the bound, found before more is built.
+   *
+   * @param reader the body's characters; read up to its end or up to the bound, not closed
+   * @param limits the bounds on nesting, batch members and values
+   * @return the classified payload, never {@code null}
+   */
+  public static JsonRpcPayload read(Reader reader, JsonRpcLimits limits) {
+    requireNonNull(reader, "reader");
+    requireNonNull(limits, "limits");
     JsonReader in = new JsonReader(reader);
     in.setStrictness(Strictness.STRICT);
-    in.setNestingLimit(nestingLimit);
-    return new PayloadReader(in, nestingLimit).readPayload();
+    in.setNestingLimit(limits.nestingLimit());
+    return new PayloadReader(in, limits).readPayload();
   }
 
   private JsonRpcPayload readPayload() {
@@ -94,6 +117,9 @@ public final class PayloadReader {
         in.beginArray();
         List<Item> items = new ArrayList<>();
         while (in.hasNext()) {
+          if (items.size() == limits.maxBatchMembers()) {
+            throw new OverLimit("a batch may have at most " + limits.maxBatchMembers() + " members");
+          }
           items.add(readItem(true));
         }
         in.endArray();
@@ -110,6 +136,8 @@ public final class PayloadReader {
         throw new MalformedJsonException("more than one JSON value");
       }
       return payload;
+    } catch (OverLimit e) {
+      return single(invalid(JsonRpcId.NULL, e.getMessage()));
     } catch (IOException e) {
       return single(
           new Invalid(JsonRpcId.NULL, JsonRpcError.parseError(describe(e, afterValue))));
@@ -128,7 +156,7 @@ public final class PayloadReader {
     Matcher m = LOCATION.matcher(text);
     String where = m.find() ? " at line " + m.group(1) + " column " + m.group(2) : "";
     if (text.startsWith("Nesting limit")) {
-      return "arrays and objects nested deeper than " + nestingLimit + " levels" + where;
+      return "arrays and objects nested deeper than " + limits.nestingLimit() + " levels" + where;
     }
     if (e instanceof EOFException) {
       return "unexpected end of input" + where;
@@ -164,6 +192,7 @@ public final class PayloadReader {
 
   /** Reads one object, in whatever member order, and classifies it. */
   private Item readMessage() throws IOException {
+    countValue();
     in.beginObject();
     nestedDuplicate = null;
     Set<String> names = new HashSet<>();
@@ -313,6 +342,13 @@ public final class PayloadReader {
     return new Invalid(id, JsonRpcError.invalidRequest(detail));
   }
 
+  /** Counts one more value of the body; past the bound, reading stops. */
+  private void countValue() throws OverLimit {
+    if (++values > limits.maxValues()) {
+      throw new OverLimit("a body may hold at most " + limits.maxValues() + " JSON values");
+    }
+  }
+
   /**
    * Reads the next value, checking its syntax fully (strings are decoded, never skipped). With
    * {@code keep} it returns the value as a tree and records the first duplicate member name found
@@ -327,6 +363,9 @@ public final class PayloadReader {
     do {
       JsonToken token = in.peek();
       JsonElement value;
+      if (token != JsonToken.END_OBJECT && token != JsonToken.END_ARRAY && token != JsonToken.NAME) {
+        countValue();
+      }
       switch (token) {
         case BEGIN_OBJECT -> {
           in.beginObject();

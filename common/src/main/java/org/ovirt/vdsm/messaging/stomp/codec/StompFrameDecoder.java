@@ -110,6 +110,19 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
     return limits;
   }
 
+  /**
+   * Bytes of a frame begun and not yet complete that this decoder holds (its buffered input plus the
+   * header bytes already parsed), at least 1 while a frame is in progress, 0 between frames. For
+   * deadlines and memory budgets kept outside the codec; call on the channel's event loop.
+   */
+  public long partialFrameBytes() {
+    if (state == State.FAILED) {
+      return 0;
+    }
+    long buffered = internalBuffer().readableBytes();
+    return state == State.COMMAND ? buffered : Math.max(1, buffered + headerBytes);
+  }
+
   /** Bytes examined so far while looking for EOLs and NULs (the counter of the linearity test). */
   long bytesScanned() {
     return bytesScanned;

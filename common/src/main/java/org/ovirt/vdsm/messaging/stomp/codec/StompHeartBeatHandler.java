@@ -8,8 +8,8 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.TimeUnit;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * becomes inactive or the handler is removed.
  */
 public final class StompHeartBeatHandler extends ChannelDuplexHandler {
-  private static final Logger log = LoggerFactory.getLogger(StompHeartBeatHandler.class);
+  private static final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(StompHeartBeatHandler.class));
 
   /** The user event fired when the peer was silent for longer than allowed. */
   public static final Object PEER_SILENT = new Object() {

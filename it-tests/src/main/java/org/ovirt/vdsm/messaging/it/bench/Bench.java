@@ -32,6 +32,7 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
 import org.ovirt.vdsm.messaging.server.VdsmServer;
 import org.ovirt.vdsm.messaging.server.VdsmServerConfig;
+import org.ovirt.vdsm.messaging.server.guard.GuardSettings;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
 import org.ovirt.vdsm.messaging.stomp.StompCommand;
 import org.ovirt.vdsm.messaging.stomp.StompFrame;
@@ -117,7 +118,10 @@ public final class Bench {
     JsonObject big = LargeResult.capabilities(200 * 1024);
     methods.register("Host.ping2", List.of(), p -> null);
     methods.register("Host.getCapabilities", List.of(), p -> big);
-    VdsmServerConfig config = VdsmServerConfig.tls("127.0.0.1", 0, pki);
+    VdsmServerConfig plainConfig = VdsmServerConfig.tls("127.0.0.1", 0, pki);
+    // Every benchmark client connects from 127.0.0.1: lift the per-address limit for the many-hosts run.
+    VdsmServerConfig config = plainConfig.withStomp(plainConfig.stomp().withGuards(
+        GuardSettings.DEFAULTS.withConnectionLimits(Math.max(10_000, hosts + 1_000), Math.max(10_000, hosts + 1_000))));
     try (VdsmServer server = new VdsmServer(config, methods)) {
       InetSocketAddress address = server.start();
       try (EngineClientFactory factory = EngineClientFactory.builder().pki(pki).build()) {

@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,16 +33,19 @@ import org.slf4j.LoggerFactory;
  * never held across I/O.
  */
 public final class Broker {
-  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+  private static final RateLimitedLog peerLog = new RateLimitedLog(LoggerFactory.getLogger(Broker.class));
 
   private final BrokerConfig config;
   private final Object lock = new Object();
-  private final Map<String, List<Subscription>> topics = new HashMap<>();
+  /** Subscriptions per topic destination; sets so that ending one costs O(1) with any crowd. */
+  private final Map<String, Set<Subscription>> topics = new HashMap<>();
   private final Map<String, QueueState> queues = new HashMap<>();
   private final Map<BrokerSession, Map<String, Subscription>> sessions = new HashMap<>();
   private final AtomicLong messageIds = new AtomicLong();
   private final AtomicLong ackIds = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  /** Destination names looked up while routing, the unit of a SEND's cost. */
+  private final java.util.concurrent.atomic.LongAdder routingLookups = new java.util.concurrent.atomic.LongAdder();
 
   /** A queue: its waiting messages and its subscribers in round-robin order. */
   private static final class QueueState {
@@ -61,13 +67,19 @@ public final class Broker {
    * Subscribes {@code session} to {@code destination} under {@code id}.
    *
    * @throws IllegalArgumentException when the session already has a subscription {@code id}
+   * @throws BrokerLimitException when the destination or the session's subscriptions pass a bound
    */
   public Subscription subscribe(BrokerSession session, String id, String destination, AckMode ackMode) {
+    checkDestination(destination);
     Subscription s = new Subscription(session, id, destination, ackMode);
     synchronized (lock) {
       Map<String, Subscription> own = sessions.computeIfAbsent(session, k -> new LinkedHashMap<>());
       if (own.containsKey(id)) {
         throw new IllegalArgumentException("subscription id " + id + " is in use on this connection");
+      }
+      if (own.size() >= config.maxSubscriptionsPerSession()) {
+        throw new BrokerLimitException(
+            "A connection may hold at most " + config.maxSubscriptionsPerSession() + " subscriptions.");
       }
       own.put(id, s);
       if (isQueue(destination)) {
@@ -75,7 +87,7 @@ public final class Broker {
         q.consumers.add(s);
         drain(q);
       } else {
-        topics.computeIfAbsent(destination, d -> new ArrayList<>()).add(s);
+        topics.computeIfAbsent(destination, d -> new LinkedHashSet<>()).add(s);
       }
     }
     return s;
@@ -138,7 +150,7 @@ public final class Broker {
         queues.remove(s.destination());
       }
     } else {
-      List<Subscription> subs = topics.get(s.destination());
+      Set<Subscription> subs = topics.get(s.destination());
       subs.remove(s);
       if (subs.isEmpty()) {
         topics.remove(s.destination());
@@ -147,9 +159,37 @@ public final class Broker {
   }
 
   /**
-   * Sends a message to {@code destination}.
+   * Why {@code destination} is refused by the bounds on its length and depth, or empty when it is
+   * within them. Linear in the name, stops at the first bound passed.
+   */
+  public Optional<String> destinationProblem(String destination) {
+    requireNonNull(destination, "destination");
+    if (destination.length() > config.maxDestinationChars()) {
+      return Optional.of("A destination may have at most " + config.maxDestinationChars() + " characters.");
+    }
+    int parts = 1;
+    for (int i = 0; i < destination.length(); i++) {
+      if (destination.charAt(i) == '.' && ++parts > config.maxDestinationDepth()) {
+        return Optional.of("A destination may have at most " + config.maxDestinationDepth() + " dot-separated parts.");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void checkDestination(String destination) {
+    Optional<String> problem = destinationProblem(destination);
+    if (problem.isPresent()) {
+      throw new BrokerLimitException(problem.get());
+    }
+  }
+
+  /**
+   * Sends a message to {@code destination}. Routing visits the destination and each of its
+   * ancestors once: at most {@link BrokerConfig#maxDestinationDepth()} look-ups of names of at most
+   * {@link BrokerConfig#maxDestinationChars()} characters.
    *
    * @return how many subscriptions it was delivered to (0 for a queue that keeps it for later)
+   * @throws BrokerLimitException when the destination passes a bound
    */
   public int publish(String destination, String contentType, byte[] body) {
     return publish(destination, contentType, body, List.of());
@@ -157,18 +197,20 @@ public final class Broker {
 
   /**
    * Sends a message carrying the sender's own {@code headers} (see {@link Message#userHeaders}) to
-   * {@code destination}.
+   * {@code destination}; routed as {@link #publish(String, String, byte[])}.
    *
    * @return how many subscriptions it was delivered to (0 for a queue that keeps it for later)
+   * @throws BrokerLimitException when the destination passes a bound
    */
   public int publish(String destination, String contentType, byte[] body, List<Map.Entry<String, String>> headers) {
+    checkDestination(destination);
     Message m = new Message("m-" + messageIds.incrementAndGet(), destination, contentType, body, headers);
     synchronized (lock) {
       if (isQueue(destination)) {
         QueueState q = queues.computeIfAbsent(destination, d -> new QueueState());
         if (q.pending.size() >= config.maxPendingPerQueue()) {
           dropped.incrementAndGet();
-          log.warn("queue {} is full ({} messages waiting): dropping a message", destination, q.pending.size());
+          peerLog.warn("queue {} is full ({} messages waiting): dropping a message", destination, q.pending.size());
           return 0;
         }
         q.pending.addLast(m);
@@ -177,7 +219,8 @@ public final class Broker {
       int delivered = 0;
       String name = destination;
       while (true) {
-        List<Subscription> subs = topics.get(name);
+        routingLookups.increment();
+        Set<Subscription> subs = topics.get(name);
         if (subs != null) {
           for (Subscription s : subs) {
             delivered += deliver(s, m) ? 1 : 0;
@@ -229,7 +272,7 @@ public final class Broker {
     }
     if (!hasRoom(s)) {
       dropped.incrementAndGet();
-      log.warn("{} has {} unacknowledged messages: skipping a message on {}", s, s.unackedCount(), m.destination());
+      peerLog.warn("{} has {} unacknowledged messages: skipping a message on {}", s, s.unackedCount(), m.destination());
       return false;
     }
     String ackId = "a-" + ackIds.incrementAndGet();
@@ -301,6 +344,15 @@ public final class Broker {
       }
     }
     return null;
+  }
+
+  /**
+   * Destination names looked up so far while routing topic messages: at most {@link
+   * BrokerConfig#maxDestinationDepth()} per message, whatever the destination (for tests and
+   * monitoring of the per-SEND cost).
+   */
+  public long routingLookups() {
+    return routingLookups.sum();
   }
 
   /** Messages dropped so far (full queues, subscribers at their unacknowledged limit). */

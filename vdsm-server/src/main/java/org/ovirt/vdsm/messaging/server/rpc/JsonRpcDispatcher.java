@@ -28,6 +28,7 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcNotification;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,8 @@ import org.slf4j.MDC;
  */
 public final class JsonRpcDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JsonRpcDispatcher.class);
+  /** For lines a peer can cause once per request: summarised, never one per request. */
+  private static final RateLimitedLog peerLog = new RateLimitedLog(log);
 
   /** The SLF4J MDC key holding the flow id while a request runs. */
   public static final String FLOW_ID_MDC_KEY = "ovirtCorrelationId";
@@ -68,6 +71,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   private final ThreadPoolExecutor parsers;
   private final Map<Subsystem, ThreadPoolExecutor> executors = new EnumMap<>(Subsystem.class);
   private final HashedWheelTimer deadlines;
+  private final BoundedAnswers answers;
 
   /** A dispatcher that maps params by registered names only and has one thread per subsystem. */
   public JsonRpcDispatcher(MethodRegistry registry, int threads, int queueCapacity) {
@@ -79,6 +83,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     this.registry = requireNonNull(registry, "registry");
     this.validator = requireNonNull(validator, "validator");
     this.settings = requireNonNull(settings, "settings");
+    this.answers = new BoundedAnswers(settings.maxAnswerBytes());
     this.parsers = pool("jsonrpc-parser", settings.parserThreads(), settings.parserQueue());
     for (Subsystem s : Subsystem.values()) {
       executors.put(s, pool("jsonrpc-" + s.wireName(), settings.threadsPerSubsystem(), settings.queuePerSubsystem()));
@@ -131,7 +136,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
         }
       });
     } catch (RejectedExecutionException e) {
-      log.warn("request queue full, answering 1100 (flow id {})", flowId);
+      peerLog.warn("request queue full, answering 1100 (flow id {})", flowId);
       reply.accept(JsonRpcCodec.encode(JsonRpcResponse.failure(JsonRpcId.NULL, busy())));
       handled.complete(null);
     }
@@ -155,19 +160,19 @@ public final class JsonRpcDispatcher implements AutoCloseable {
 
   /** Parses {@code body} and runs its calls; completes with the encoded answer, if any. */
   CompletableFuture<Optional<byte[]>> answer(byte[] body, String flowId) {
-    JsonRpcPayload payload = JsonRpcCodec.decode(body);
-    List<CompletableFuture<JsonRpcResponse>> answers = new ArrayList<>(payload.items().size());
+    JsonRpcPayload payload = JsonRpcCodec.decode(body, settings.jsonLimits());
+    List<CompletableFuture<JsonRpcResponse>> pending = new ArrayList<>(payload.items().size());
     for (JsonRpcPayload.Item item : payload.items()) {
-      handle(item, flowId).ifPresent(answers::add);
+      handle(item, flowId).ifPresent(pending::add);
     }
-    if (answers.isEmpty()) {
+    if (pending.isEmpty()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     if (!payload.batch()) {
-      return answers.get(0).thenApply(r -> Optional.of(JsonRpcCodec.encode(r)));
+      return pending.get(0).thenApply(r -> Optional.of(answers.single(r)));
     }
-    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-        .thenApply(done -> Optional.of(JsonRpcCodec.encodeBatch(answers.stream().map(CompletableFuture::join).toList())));
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+        .thenApply(done -> Optional.of(answers.batch(pending.stream().map(CompletableFuture::join).toList())));
   }
 
   private Optional<CompletableFuture<JsonRpcResponse>> handle(JsonRpcPayload.Item item, String flowId) {
@@ -182,12 +187,12 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     if (message instanceof JsonRpcNotification notification) {
       submit(JsonRpcId.NULL, notification.method(), notification.params(), flowId).thenAccept(r -> {
         if (!r.isSuccess()) {
-          log.info("notification {} failed: {}", notification.method(), r.error().message());
+          peerLog.info("notification {} failed: {}", notification.method(), r.error().message());
         }
       });
       return Optional.empty();
     }
-    log.warn("ignoring a JSON-RPC response sent to the host: {}", ((JsonRpcResponse) message).id());
+    peerLog.warn("ignoring a JSON-RPC response sent to the host: {}", ((JsonRpcResponse) message).id());
     return Optional.empty();
   }
 
@@ -212,7 +217,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
         }
       });
     } catch (RejectedExecutionException e) {
-      log.warn("{} queue full, answering 1100 to {} (flow id {})", validator.subsystemOf(methodName), methodName, flowId);
+      peerLog.warn("{} queue full, answering 1100 to {} (flow id {})", validator.subsystemOf(methodName), methodName, flowId);
       return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, busy()));
     }
     long timeoutMs = settings.requestTimeout().toMillis();
@@ -220,7 +225,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
       JsonRpcError late = new JsonRpcError(REQUEST_TIMEOUT,
           "Request timed out on the host after " + timeoutMs + " ms: " + methodName);
       if (result.complete(JsonRpcResponse.failure(id, late))) {
-        log.warn("{} did not finish within {} ms: cancelled (flow id {})", methodName, timeoutMs, flowId);
+        peerLog.warn("{} did not finish within {} ms: cancelled (flow id {})", methodName, timeoutMs, flowId);
         task.cancel(true);
       }
     }, timeoutMs, TimeUnit.MILLISECONDS);

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,15 +16,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ovirt.vdsm.messaging.server.StompSettings;
 import org.ovirt.vdsm.messaging.server.broker.AckMode;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
+import org.ovirt.vdsm.messaging.server.broker.BrokerLimitException;
 import org.ovirt.vdsm.messaging.server.broker.BrokerSession;
 import org.ovirt.vdsm.messaging.server.broker.Destinations;
 import org.ovirt.vdsm.messaging.server.broker.Message;
 import org.ovirt.vdsm.messaging.server.broker.Subscription;
+import org.ovirt.vdsm.messaging.server.guard.ServerBudgets;
+import org.ovirt.vdsm.messaging.server.guard.SlowReaderGuard;
 import org.ovirt.vdsm.messaging.server.rpc.ReplyTarget;
 import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
@@ -34,6 +35,7 @@ import org.ovirt.vdsm.messaging.stomp.StompFrame;
 import org.ovirt.vdsm.messaging.stomp.StompHeaders;
 import org.ovirt.vdsm.messaging.stomp.codec.StompDecodeException;
 import org.ovirt.vdsm.messaging.stomp.codec.StompHeartBeatHandler;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,16 +52,17 @@ import org.slf4j.LoggerFactory;
  * #errorThenClose}): "the server MUST then close the connection just after sending the ERROR
  * frame" (STOMP 1.2, ERROR).
  *
- * <p>Outbound bytes not yet written are counted; a client that reads too slowly for {@link
- * StompSettings#maxPendingWriteBytes} gets ERROR and is disconnected, so the host never buffers
- * without bound.
+ * <p>Outbound bytes not yet written are counted, per connection and against the server-wide
+ * budget: past {@link StompSettings#maxPendingWriteBytes} broker messages to this connection are
+ * dropped (answers to its own calls never are); past the server-wide budget the connection gets
+ * ERROR and is closed. A peer that stops reading is cut by the {@link SlowReaderGuard} (ERROR "slow
+ * consumer"), never one that reads, however large its answers.
  */
 public final class StompServerHandler extends SimpleChannelInboundHandler<StompFrame>
     implements BrokerSession {
   private static final Logger log = LoggerFactory.getLogger(StompServerHandler.class);
+  private static final RateLimitedLog peerLog = new RateLimitedLog(log);
   private static final AtomicLong SESSIONS = new AtomicLong();
-  /** Bytes counted for a frame's command and headers on top of its body. */
-  private static final int FRAME_OVERHEAD = 256;
   /** How long an ERROR may take to reach a peer before the connection is closed anyway. */
   private static final long ERROR_FLUSH_TIMEOUT_MS = 5_000;
 
@@ -69,8 +72,7 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   private final String serverName;
   private final String sessionId = "session-" + SESSIONS.incrementAndGet();
   private final AtomicLong messageIds = new AtomicLong();
-  private final AtomicLong pendingWriteBytes = new AtomicLong();
-  private final AtomicBoolean slowConsumer = new AtomicBoolean();
+  private final SessionWriter writer;
   private final Map<String, List<StompFrame>> transactions = new HashMap<>();
   /** Request bodies of this session still being answered (DISCONNECT waits for them). */
   private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
@@ -81,10 +83,22 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
 
   public StompServerHandler(
       Broker broker, RpcEndpoint endpoint, StompSettings settings, String serverName) {
+    this(broker, endpoint, settings, serverName, new ServerBudgets(settings.guards()));
+  }
+
+  public StompServerHandler(
+      Broker broker, RpcEndpoint endpoint, StompSettings settings, String serverName, ServerBudgets budgets) {
     this.broker = requireNonNull(broker, "broker");
     this.endpoint = requireNonNull(endpoint, "endpoint");
     this.settings = requireNonNull(settings, "settings");
     this.serverName = requireNonNull(serverName, "serverName");
+    requireNonNull(budgets, "budgets");
+    this.writer = new SessionWriter(settings.maxPendingWriteBytes(), budgets, () -> {
+      Channel ch = channel;
+      ch.eventLoop().execute(() -> errorThenClose(ch.pipeline().context(this), null, "server busy",
+          "The host has more than " + budgets.settings().maxPendingWriteBytes()
+              + " bytes waiting to be written to all its peers (maxPendingWriteBytes)."));
+    });
   }
 
   @Override
@@ -172,6 +186,12 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
       errorThenClose(ctx, frame, "missing destination", "SEND needs a destination header.");
       return;
     }
+    Optional<String> overBound = broker.destinationProblem(destination)
+        .or(() -> frame.findHeader(StompHeaders.REPLY_TO).flatMap(broker::destinationProblem));
+    if (overBound.isPresent()) {
+      errorThenClose(ctx, frame, "destination too long", overBound.get());
+      return;
+    }
     if (settings.requestDestinations().contains(destination)) {
       String replyTo = frame.findHeader(StompHeaders.REPLY_TO).orElse(settings.defaultReplyTo());
       String flowId = frame.header(StompHeaders.OVIRT_CORRELATION_ID);
@@ -181,7 +201,7 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
         handled.whenComplete((ok, e) -> inFlight.remove(handled));
       }
     } else {
-      broker.publish(destination, frame.header(StompHeaders.CONTENT_TYPE), frame.body(), Message.userHeaders(frame.headers()));
+      broker.publish(destination, frame.header(StompHeaders.CONTENT_TYPE), frame.body(), Message.userHeaders(frame.headers())); // bounds checked above
     }
     receipt(frame);
   }
@@ -200,20 +220,20 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
           .filter(s -> Destinations.covers(s.destination(), replyTo))
           .findFirst();
       if (target.isPresent()) {
-        sendMessage(target.get().id(), replyTo, StompHeaders.APPLICATION_JSON, answer, null, List.of());
+        sendMessage(target.get().id(), replyTo, StompHeaders.APPLICATION_JSON, answer, null, List.of(), false);
       } else if (channel.isActive()) {
-        log.warn("{}: dropping a response for {}: the connection has no subscription to it", name(), replyTo);
+        peerLog.warn("{}: dropping a response for {}: the connection has no subscription to it", name(), replyTo);
       }
     }
   }
 
   @Override
   public void deliver(Subscription subscription, Message message, String ackId) {
-    sendMessage(subscription.id(), message.destination(), message.contentType(), message.body(), ackId, message.headers());
+    sendMessage(subscription.id(), message.destination(), message.contentType(), message.body(), ackId, message.headers(), true);
   }
 
   private void sendMessage(String subscriptionId, String destination, String contentType, byte[] body, String ackId,
-      List<Map.Entry<String, String>> senderHeaders) {
+      List<Map.Entry<String, String>> senderHeaders, boolean droppable) {
     StompFrame.Builder message = StompFrame.builder(StompCommand.MESSAGE)
         .header(StompHeaders.DESTINATION, destination)
         .header(StompHeaders.SUBSCRIPTION, subscriptionId)
@@ -227,24 +247,15 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     for (Map.Entry<String, String> h : senderHeaders) {
       message.header(h.getKey(), h.getValue());
     }
-    write(message.body(body).build());
+    write(message.body(body).build(), droppable);
   }
 
-  /** Writes a frame, counting its bytes until written; a client too slow to read is dropped. */
   private void write(StompFrame frame) {
-    Channel ch = channel;
-    long size = frame.body().length + FRAME_OVERHEAD;
-    if (pendingWriteBytes.addAndGet(size) > settings.maxPendingWriteBytes()) {
-      pendingWriteBytes.addAndGet(-size);
-      if (slowConsumer.compareAndSet(false, true)) {
-        ch.eventLoop().execute(() -> errorThenClose(ch.pipeline().context(this), null, "slow consumer",
-            "More than " + settings.maxPendingWriteBytes() + " bytes are waiting to be written to this connection."));
-      }
-      return;
-    }
-    ChannelPromise written = ch.newPromise();
-    written.addListener(f -> pendingWriteBytes.addAndGet(-size));
-    ch.writeAndFlush(frame, written);
+    write(frame, false);
+  }
+
+  private void write(StompFrame frame, boolean droppable) {
+    writer.write(channel, frame, droppable);
   }
 
   private void onSubscribe(ChannelHandlerContext ctx, StompFrame frame) {
@@ -264,6 +275,9 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
       broker.subscribe(this, id, destination, ack.get());
     } catch (IllegalArgumentException e) {
       errorThenClose(ctx, frame, "duplicate subscription id", e.getMessage());
+      return;
+    } catch (BrokerLimitException e) {
+      errorThenClose(ctx, frame, "subscription refused", e.getMessage());
       return;
     }
     receipt(frame);
@@ -387,12 +401,22 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
       return;
     }
     closing = true;
-    log.info("{}: STOMP error, closing: {}", name(), error.header(StompHeaders.MESSAGE));
+    peerLog.info("{}: STOMP error, closing: {}", name(), error.header(StompHeaders.MESSAGE));
     ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
     // A peer that does not read would keep the ERROR (and the connection) forever: cut it off.
     ctx.executor().schedule(() -> {
       ctx.close();
     }, ERROR_FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt == SlowReaderGuard.SLOW_READER) {
+      errorThenClose(ctx, null, "slow consumer", "The connection took none of the bytes waiting for it within "
+          + settings.guards().slowReaderTimeout().toSeconds() + " s (slowReaderTimeout).");
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
   }
 
   @Override
@@ -402,7 +426,7 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
       return;
     }
     if (!closing) {
-      log.info("{}: connection failed: {}", name(), rootMessage(cause));
+      peerLog.info("{}: connection failed: {}", name(), rootMessage(cause));
       log.debug("connection failure", cause);
     }
     closing = true;

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.ChannelPipeline;
 import org.ovirt.vdsm.messaging.server.StompSettings;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
+import org.ovirt.vdsm.messaging.server.guard.PartialFrameGuard;
+import org.ovirt.vdsm.messaging.server.guard.ServerBudgets;
 import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
 import org.ovirt.vdsm.messaging.stomp.codec.StompFrameDecoder;
 import org.ovirt.vdsm.messaging.stomp.codec.StompFrameEncoder;
@@ -24,19 +26,32 @@ public final class StompServerPipeline {
   private final RpcEndpoint endpoint;
   private final StompSettings settings;
   private final String serverName;
+  private final ServerBudgets budgets;
 
+  /** Sessions with budgets of their own (for a server of one pipeline). */
   public StompServerPipeline(
       Broker broker, RpcEndpoint endpoint, StompSettings settings, String serverName) {
+    this(broker, endpoint, settings, serverName, new ServerBudgets(settings.guards()));
+  }
+
+  /** Sessions that share the server-wide {@code budgets}. */
+  public StompServerPipeline(
+      Broker broker, RpcEndpoint endpoint, StompSettings settings, String serverName, ServerBudgets budgets) {
     this.broker = requireNonNull(broker, "broker");
     this.endpoint = requireNonNull(endpoint, "endpoint");
     this.settings = requireNonNull(settings, "settings");
     this.serverName = requireNonNull(serverName, "serverName");
+    this.budgets = requireNonNull(budgets, "budgets");
   }
 
-  /** Adds decoder, encoder and a new session handler to {@code pipeline}. */
+  /** Adds the partial-frame guard, decoder, encoder and a new session handler to {@code pipeline}. */
   public void install(ChannelPipeline pipeline) {
-    pipeline.addLast(DECODER, new StompFrameDecoder(settings.limits()));
+    StompFrameDecoder decoder = new StompFrameDecoder(settings.limits());
+    PartialFrameGuard guard = new PartialFrameGuard(decoder, budgets);
+    pipeline.addLast(PartialFrameGuard.NAME, guard);
+    pipeline.addLast(DECODER, decoder);
+    pipeline.addLast(PartialFrameGuard.NAME + "-done", guard.completions());
     pipeline.addLast(ENCODER, ENCODER_INSTANCE);
-    pipeline.addLast(SESSION, new StompServerHandler(broker, endpoint, settings, serverName));
+    pipeline.addLast(SESSION, new StompServerHandler(broker, endpoint, settings, serverName, budgets));
   }
 }

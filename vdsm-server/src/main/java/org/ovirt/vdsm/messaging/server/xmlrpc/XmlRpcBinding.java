@@ -19,6 +19,7 @@ import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcCall;
 import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcCodec;
 import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcFault;
 import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcLimits;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -43,12 +44,15 @@ import org.slf4j.MDC;
  */
 public final class XmlRpcBinding implements XmlRpcEndpoint, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XmlRpcBinding.class);
+  /** For lines a peer can cause once per request: summarised, never one per request. */
+  private static final RateLimitedLog peerLog = new RateLimitedLog(log);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final MethodRegistry registry;
   private final JsonRpcDispatcher dispatcher;
   private final LegacyVerbs verbs;
   private final XmlRpcLimits limits;
+  private final int maxAnswerBytes;
   private final ThreadPoolExecutor codec;
 
   /**
@@ -63,6 +67,7 @@ public final class XmlRpcBinding implements XmlRpcEndpoint, AutoCloseable {
     this.dispatcher = requireNonNull(dispatcher, "dispatcher");
     this.verbs = requireNonNull(verbs, "verbs");
     this.limits = requireNonNull(settings, "settings").limits();
+    this.maxAnswerBytes = settings.maxAnswerBytes();
     this.codec =
         new ThreadPoolExecutor(
             settings.codecThreads(),
@@ -84,7 +89,7 @@ public final class XmlRpcBinding implements XmlRpcEndpoint, AutoCloseable {
     try {
       codec.execute(() -> run(body, flowId, once));
     } catch (RejectedExecutionException e) {
-      log.warn("XML-RPC codec queue full, answering 1100 (flow id {})", flowId);
+      peerLog.warn("XML-RPC codec queue full, answering 1100 (flow id {})", flowId);
       once.accept(busy());
     }
   }
@@ -96,7 +101,8 @@ public final class XmlRpcBinding implements XmlRpcEndpoint, AutoCloseable {
     try {
       call(body, flowId, reply);
     } catch (RuntimeException e) {
-      log.error("XML-RPC request failed", e);
+      peerLog.warn("XML-RPC request failed: {}", String.valueOf(e));
+      log.debug("XML-RPC request failure", e);
       reply.accept(XmlRpcCodec.encodeFault(XmlRpcFault.INTERNAL_ERROR, "internal error"));
     } finally {
       MDC.remove(JsonRpcDispatcher.FLOW_ID_MDC_KEY);
@@ -118,7 +124,7 @@ public final class XmlRpcBinding implements XmlRpcEndpoint, AutoCloseable {
       }
       params = verb.params().map(call.params());
     } catch (XmlRpcFault fault) {
-      log.info("XML-RPC fault {}: {}", fault.code(), fault.getMessage());
+      peerLog.info("XML-RPC fault {}: {}", fault.code(), fault.getMessage());
       reply.accept(fault.toResponseBody());
       return;
     }
@@ -127,9 +133,14 @@ public final class XmlRpcBinding implements XmlRpcEndpoint, AutoCloseable {
   }
 
   /** Runs on a worker, with the flow id in the MDC (or on a codec thread when the pool is full). */
-  private static void answer(LegacyVerbs.Verb verb, JsonRpcResponse response, long start, Consumer<byte[]> reply) {
+  private void answer(LegacyVerbs.Verb verb, JsonRpcResponse response, long start, Consumer<byte[]> reply) {
     try {
       byte[] body = XmlRpcCodec.encodeResponse(verb.legacyResult(response));
+      if (body.length > maxAnswerBytes) {
+        peerLog.warn("XML-RPC {}: an answer passed the limit of {} bytes: replaced by an error", verb.name(), maxAnswerBytes);
+        body = XmlRpcCodec.encodeResponse(LegacyVerbs.statusResult(
+            JsonRpcError.INTERNAL_ERROR, "Internal error: the answer exceeds the limit of " + maxAnswerBytes + " bytes"));
+      }
       log.debug(
           "XML-RPC {} answered status {} in {} us",
           verb.name(),
@@ -137,7 +148,8 @@ public final class XmlRpcBinding implements XmlRpcEndpoint, AutoCloseable {
           (System.nanoTime() - start) / 1000);
       reply.accept(body);
     } catch (RuntimeException e) {
-      log.error("XML-RPC {}: cannot write the answer", verb.name(), e);
+      peerLog.warn("XML-RPC {}: cannot write the answer: {}", verb.name(), String.valueOf(e));
+      log.debug("XML-RPC answer failure", e);
       reply.accept(XmlRpcCodec.encodeFault(XmlRpcFault.INTERNAL_ERROR, "internal error: the result has no XML-RPC form"));
     }
   }

@@ -28,16 +28,21 @@ import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP connection's request handler (see {@link XmlRpcHttpPipeline} for what it answers). It
  * handles one request at a time: while a call runs, reading stops and pipelined requests wait, so
- * responses leave in request order.
+ * responses leave in request order. Requests already read past {@value #MAX_PIPELINED} waiting are
+ * not kept: those waiting are answered in order, then the first one refused is answered {@code 503
+ * Service Unavailable} with {@code Retry-After} and {@code Connection: close}, and the connection
+ * closes (the peer sends the unanswered ones again).
  */
 final class XmlRpcHttpHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(XmlRpcHttpHandler.class);
+  private static final RateLimitedLog peerLog = new RateLimitedLog(log);
 
   /** The most complete requests that may wait behind the one being answered. */
   static final int MAX_PIPELINED = 16;
@@ -58,6 +63,8 @@ final class XmlRpcHttpHandler extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> timer;
   private boolean busy;
   private boolean closing;
+  /** Set when a request arrived with the queue full: the HTTP version to refuse it in, after the rest. */
+  private HttpVersion refused;
 
   /**
    * @param endpoint answers XML-RPC bodies; {@code null} when XML-RPC is disabled
@@ -95,13 +102,16 @@ final class XmlRpcHttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (busy) {
-      if (waiting.size() >= MAX_PIPELINED) {
+      if (refused != null) {
+        request.release(); // behind the refused one: the connection closes before it is reached
+      } else if (waiting.size() >= MAX_PIPELINED) {
+        refused = request.protocolVersion();
         request.release();
-        log.info("{}: more than {} pipelined HTTP requests, closing", ctx.channel().remoteAddress(), MAX_PIPELINED);
-        close();
-        return;
+        peerLog.info("{}: more than {} pipelined HTTP requests: answering those, then 503 and close",
+            ctx.channel().remoteAddress(), MAX_PIPELINED);
+      } else {
+        waiting.add(request);
       }
-      waiting.add(request);
       return;
     }
     handle(request);
@@ -110,7 +120,7 @@ final class XmlRpcHttpHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (!closing) {
-      log.info("{}: HTTP connection failed: {}", ctx.channel().remoteAddress(), rootMessage(cause));
+      peerLog.info("{}: HTTP connection failed: {}", ctx.channel().remoteAddress(), rootMessage(cause));
       log.debug("HTTP connection failure", cause);
     }
     close();
@@ -162,7 +172,7 @@ final class XmlRpcHttpHandler extends ChannelInboundHandlerAdapter {
         }
       });
     } catch (RuntimeException e) {
-      log.error("XML-RPC endpoint failed", e);
+      peerLog.warn("XML-RPC endpoint failed: {}", rootMessage(e));
       respond(text(version, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error.\n", false), false);
     }
   }
@@ -176,7 +186,7 @@ final class XmlRpcHttpHandler extends ChannelInboundHandlerAdapter {
     } else {
       status = HttpResponseStatus.BAD_REQUEST;
     }
-    log.info("{}: malformed HTTP request ({}), closing", ctx.channel().remoteAddress(), rootMessage(cause));
+    peerLog.info("{}: malformed HTTP request ({}), closing", ctx.channel().remoteAddress(), rootMessage(cause));
     respond(text(version, status, status.reasonPhrase() + ".\n", false), false);
   }
 
@@ -203,6 +213,12 @@ final class XmlRpcHttpHandler extends ChannelInboundHandlerAdapter {
     FullHttpRequest next = waiting.poll();
     if (next != null) {
       handle(next);
+    } else if (refused != null) {
+      FullHttpResponse unavailable = text(refused, HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "Too many pipelined requests: at most " + (MAX_PIPELINED + 1) + " are answered on one connection"
+              + " before they are read; send the rest again.\n", false);
+      unavailable.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+      respond(unavailable, false);
     } else {
       ctx.channel().config().setAutoRead(true);
       armTimer();

@@ -20,7 +20,8 @@ import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcLimits;
  * with a body saying XML-RPC is no longer supported; a malformed request: {@code 400}, a request line
  * too long: {@code 414}, headers too large: {@code 431}, each followed by close. Connections are kept
  * alive (HTTP/1.1 default, or HTTP/1.0 with {@code Connection: keep-alive}); pipelined requests are
- * answered in order, at most {@value XmlRpcHttpHandler#MAX_PIPELINED} waiting; a connection that
+ * answered in order, at most {@value XmlRpcHttpHandler#MAX_PIPELINED} waiting, the next one answered
+ * {@code 503} with {@code Connection: close}; a connection that
  * does not deliver a complete request within {@link XmlRpcSettings#requestTimeout()} is closed.
  */
 public final class XmlRpcHttpPipeline {

@@ -22,6 +22,9 @@ import org.ovirt.vdsm.messaging.xmlrpc.XmlRpcLimits;
  * @param codecThreads threads that parse request bodies and write responses, off the network threads
  * @param codecQueueCapacity request bodies that may wait for a codec thread; more are answered with
  *     VDSM's status 1100 ("Not enough resources") at once
+ * @param maxAnswerBytes the largest response body; default {@value #DEFAULT_MAX_ANSWER_BYTES} (64 MiB,
+ *     what the engine client reads at most); a larger answer is replaced by a status struct with code
+ *     -32603 saying so
  */
 public record XmlRpcSettings(
     boolean enabled,
@@ -30,7 +33,11 @@ public record XmlRpcSettings(
     int maxHeaderBytes,
     Duration requestTimeout,
     int codecThreads,
-    int codecQueueCapacity) {
+    int codecQueueCapacity,
+    int maxAnswerBytes) {
+
+  /** Default of {@link #maxAnswerBytes()}: 64 MiB. */
+  public static final int DEFAULT_MAX_ANSWER_BYTES = 64 << 20;
 
   /** Default of {@link #maxInitialLineBytes()}: 4 KiB. */
   public static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 4096;
@@ -43,7 +50,7 @@ public record XmlRpcSettings(
   public static final XmlRpcSettings DEFAULTS =
       new XmlRpcSettings(
           true, XmlRpcLimits.DEFAULTS, DEFAULT_MAX_INITIAL_LINE_BYTES, DEFAULT_MAX_HEADER_BYTES,
-          DEFAULT_REQUEST_TIMEOUT, 2, 64);
+          DEFAULT_REQUEST_TIMEOUT, 2, 64, DEFAULT_MAX_ANSWER_BYTES);
 
   /**
    * Validates the settings.
@@ -62,20 +69,36 @@ public record XmlRpcSettings(
     if (codecThreads < 1 || codecQueueCapacity < 1) {
       throw new IllegalArgumentException("codecThreads and codecQueueCapacity must be >= 1");
     }
+    if (maxAnswerBytes < 1024) {
+      throw new IllegalArgumentException("maxAnswerBytes must be >= 1024: " + maxAnswerBytes);
+    }
+  }
+
+  /** Settings with the default answer bound. */
+  public XmlRpcSettings(
+      boolean enabled, XmlRpcLimits limits, int maxInitialLineBytes, int maxHeaderBytes, Duration requestTimeout,
+      int codecThreads, int codecQueueCapacity) {
+    this(enabled, limits, maxInitialLineBytes, maxHeaderBytes, requestTimeout, codecThreads, codecQueueCapacity,
+        DEFAULT_MAX_ANSWER_BYTES);
+  }
+
+  /** These settings with another answer bound. */
+  public XmlRpcSettings withMaxAnswerBytes(int value) {
+    return new XmlRpcSettings(enabled, limits, maxInitialLineBytes, maxHeaderBytes, requestTimeout, codecThreads, codecQueueCapacity, value);
   }
 
   /** These settings, enabled or not. */
   public XmlRpcSettings withEnabled(boolean value) {
-    return new XmlRpcSettings(value, limits, maxInitialLineBytes, maxHeaderBytes, requestTimeout, codecThreads, codecQueueCapacity);
+    return new XmlRpcSettings(value, limits, maxInitialLineBytes, maxHeaderBytes, requestTimeout, codecThreads, codecQueueCapacity, maxAnswerBytes);
   }
 
   /** These settings with other XML limits. */
   public XmlRpcSettings withLimits(XmlRpcLimits value) {
-    return new XmlRpcSettings(enabled, value, maxInitialLineBytes, maxHeaderBytes, requestTimeout, codecThreads, codecQueueCapacity);
+    return new XmlRpcSettings(enabled, value, maxInitialLineBytes, maxHeaderBytes, requestTimeout, codecThreads, codecQueueCapacity, maxAnswerBytes);
   }
 
   /** These settings with another request timeout. */
   public XmlRpcSettings withRequestTimeout(Duration value) {
-    return new XmlRpcSettings(enabled, limits, maxInitialLineBytes, maxHeaderBytes, value, codecThreads, codecQueueCapacity);
+    return new XmlRpcSettings(enabled, limits, maxInitialLineBytes, maxHeaderBytes, value, codecThreads, codecQueueCapacity, maxAnswerBytes);
   }
 }

@@ -242,10 +242,18 @@ class XmlRpcBindingTest {
   }
 
   @Test
-  void resultWithoutXmlRpcFormIsAnInternalErrorFault() throws Exception {
-    registry.register("Host.getCapabilities", List.of(), p -> new JsonPrimitive(Double.NaN));
+  void valuesWithoutXmlRpcFormGoAsTextAndNeverBreakTheAnswer() throws Exception {
+    // Issue 12, defect 5: one value the binding cannot carry used to fail the whole answer.
+    JsonObject caps = new JsonObject();
+    caps.addProperty("memSize", Double.POSITIVE_INFINITY);
+    caps.add("huge", com.google.gson.JsonParser.parseString("1e400"));
+    caps.addProperty("cpuCores", 8);
+    registry.register("Host.getCapabilities", List.of(), p -> caps);
     start();
-    assertThat(fault("getVdsCapabilities").code()).isEqualTo(XmlRpcFault.INTERNAL_ERROR);
+    JsonObject info = result("getVdsCapabilities").getAsJsonObject("info");
+    assertThat(info.get("memSize").getAsString()).isEqualTo("Infinity");
+    assertThat(info.get("huge").getAsString()).isEqualTo("1e400");
+    assertThat(info.get("cpuCores").getAsInt()).isEqualTo(8);
   }
 
   @Test

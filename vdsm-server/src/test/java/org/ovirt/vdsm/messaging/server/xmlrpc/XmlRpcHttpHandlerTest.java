@@ -326,13 +326,28 @@ class XmlRpcHttpHandlerTest {
   }
 
   @Test
-  void tooManyPipelinedRequestsCloseTheConnection() {
+  void tooManyPipelinedRequestsAreAnsweredUpToTheBoundThenRefusedWith503() {
     endpoint.answerAtOnce = false;
     EmbeddedChannel ch = channel();
-    write(ch, post("/RPC2", "x").repeat(XmlRpcHttpHandler.MAX_PIPELINED + 2));
+    int sent = XmlRpcHttpHandler.MAX_PIPELINED + 5;
+    write(ch, post("/RPC2", "x").repeat(sent));
+    assertThat(ch.isActive()).isTrue(); // before, the connection closed here with nothing answered
+    for (int i = 0; i <= XmlRpcHttpHandler.MAX_PIPELINED; i++) {
+      endpoint.answer(i);
+    }
+    List<FullHttpResponse> all = responses(ch);
+    assertThat(all).hasSize(XmlRpcHttpHandler.MAX_PIPELINED + 2);
+    for (int i = 0; i <= XmlRpcHttpHandler.MAX_PIPELINED; i++) {
+      assertThat(all.get(i).status().code()).isEqualTo(200);
+      assertThat(body(all.get(i))).isEqualTo("<methodResponse>" + (i + 1) + "</methodResponse>");
+    }
+    FullHttpResponse refused = all.get(XmlRpcHttpHandler.MAX_PIPELINED + 1);
+    assertThat(refused.status().code()).isEqualTo(503);
+    assertThat(refused.headers().get("Connection")).isEqualTo("close");
+    assertThat(refused.headers().get("Retry-After")).isEqualTo("1");
+    assertThat(body(refused)).startsWith("Too many pipelined requests");
+    assertThat(endpoint.bodies).hasSize(XmlRpcHttpHandler.MAX_PIPELINED + 1); // the rest never ran
     assertThat(ch.isActive()).isFalse();
-    endpoint.answer(0); // a late answer to a closed connection is dropped
-    assertThat(responses(ch)).isEmpty();
   }
 
   @Test

@@ -1,0 +1,105 @@
+package org.ovirt.vdsm.messaging.server.guard;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Judges a peer slow by what it does over time, never by how much is queued at one instant: a
+ * connection is cut only when it has stayed unwritable (more than Netty's high-water mark of bytes
+ * waiting) for {@link GuardSettings#slowReaderTimeout()} without the peer taking a single byte. A
+ * peer that reads, however large the answer, is never cut. It counts the bytes whose writes
+ * completed and, while the channel is unwritable, looks once per timeout whether that count moved.
+ *
+ * <p>At the deadline it fires {@link #SLOW_READER} down the pipeline (the STOMP session answers it
+ * with ERROR "slow consumer") and closes the connection {@value #CLOSE_GRACE_SECONDS} s later if
+ * nothing else has. Sits first in the pipeline, so it sees every byte leave. One per connection.
+ */
+public final class SlowReaderGuard extends ChannelDuplexHandler {
+  /** Pipeline name of this handler. */
+  public static final String NAME = "slow-reader";
+
+  /** The user event fired at a connection whose peer stopped reading. */
+  public static final Object SLOW_READER = new Object() {
+    @Override
+    public String toString() {
+      return "SLOW_READER";
+    }
+  };
+
+  static final long CLOSE_GRACE_SECONDS = 5;
+
+  private static final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(SlowReaderGuard.class));
+
+  private final long timeoutNanos;
+  /** Bytes whose writes completed (taken by the socket). Event-loop confined. */
+  private long drained;
+  private long drainedAtLastLook;
+  private ScheduledFuture<?> look;
+  private boolean fired;
+
+  public SlowReaderGuard(Duration timeout) {
+    this.timeoutNanos = timeout.toNanos();
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    long size = msg instanceof ByteBuf b ? b.readableBytes()
+        : msg instanceof ByteBufHolder h ? h.content().readableBytes() : 0;
+    if (size == 0) {
+      ctx.write(msg, promise);
+      return;
+    }
+    ctx.write(msg, promise.unvoid()).addListener(f -> {
+      if (f.isSuccess()) {
+        drained += size;
+      }
+    });
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (!ctx.channel().isWritable() && look == null && !fired) {
+      drainedAtLastLook = drained;
+      look = ctx.executor().schedule(() -> lookAgain(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  private void lookAgain(ChannelHandlerContext ctx) {
+    look = null;
+    Channel ch = ctx.channel();
+    if (fired || !ch.isActive() || ch.isWritable()) {
+      return; // drained below the low-water mark: a new stall starts a new deadline
+    }
+    if (drained != drainedAtLastLook) {
+      drainedAtLastLook = drained; // the peer is reading: look again later
+      look = ctx.executor().schedule(() -> lookAgain(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+      return;
+    }
+    fired = true;
+    log.warn("{}: no byte taken by the peer for {} ms while its connection is full: closing a slow reader",
+        ch.remoteAddress(), TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+    ctx.fireUserEventTriggered(SLOW_READER);
+    ctx.executor().schedule(() -> {
+      ch.close();
+    }, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (look != null) {
+      look.cancel(false);
+      look = null;
+    }
+    super.channelInactive(ctx);
+  }
+}

@@ -1,0 +1,56 @@
+package org.ovirt.vdsm.messaging.server.rpc;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import java.math.BigDecimal;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+
+/** No answer is larger than the bound; what would be is replaced by an error with its id. */
+class BoundedAnswersTest {
+  private final BoundedAnswers answers = new BoundedAnswers(2048);
+
+  private static JsonRpcResponse ok(int id, int resultChars) {
+    return JsonRpcResponse.success(new JsonRpcId.NumberId(BigDecimal.valueOf(id)), new JsonPrimitive("x".repeat(resultChars)));
+  }
+
+  private static final String TOO_LARGE =
+      "{\"code\":-32603,\"message\":\"Internal error: the answer exceeds the limit of 2048 bytes of a message\"}";
+
+  @Test
+  void aSmallAnswerIsTheUsualEncoding() {
+    assertThat(new String(answers.single(ok(1, 10)), UTF_8))
+        .isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":\"xxxxxxxxxx\",\"id\":1}");
+  }
+
+  @Test
+  void anOversizedAnswerBecomesAnErrorWithItsId() {
+    assertThat(new String(answers.single(ok(7, 5000)), UTF_8))
+        .isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":" + TOO_LARGE + ",\"id\":7}");
+  }
+
+  @Test
+  void aBatchKeepsEveryIdAndLosesOnlyItsLargestResults() {
+    byte[] bytes = answers.batch(List.of(ok(1, 10), ok(2, 900), ok(3, 1500), ok(4, 20)));
+    assertThat(bytes.length).isLessThanOrEqualTo(2048);
+    JsonArray batch = JsonParser.parseString(new String(bytes, UTF_8)).getAsJsonArray();
+    assertThat(batch).hasSize(4);
+    assertThat(batch.get(0).getAsJsonObject().get("result").getAsString()).hasSize(10);
+    assertThat(batch.get(1).getAsJsonObject().get("result").getAsString()).hasSize(900);
+    assertThat(batch.get(2).getAsJsonObject().get("error").toString()).isEqualTo(TOO_LARGE);
+    assertThat(batch.get(2).getAsJsonObject().get("id").getAsInt()).isEqualTo(3);
+    assertThat(batch.get(3).getAsJsonObject().get("result").getAsString()).hasSize(20);
+  }
+
+  @Test
+  void aBatchThatFitsIsTheUsualArray() {
+    assertThat(new String(answers.batch(List.of(ok(1, 1), ok(2, 2))), UTF_8))
+        .isEqualTo("[{\"jsonrpc\":\"2.0\",\"result\":\"x\",\"id\":1},{\"jsonrpc\":\"2.0\",\"result\":\"xx\",\"id\":2}]");
+  }
+}
