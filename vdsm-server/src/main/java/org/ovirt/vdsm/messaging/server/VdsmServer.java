@@ -137,7 +137,16 @@ public final class VdsmServer implements AutoCloseable {
             ssl,
             config.tlsHandshakeTimeout(),
             config.detectionTimeout(),
-            List.of(CommandLineDetector.stomp(stomp::install), CommandLineDetector.http(http::install)));
+            List.of(
+                CommandLineDetector.stomp(pipeline -> {
+                  ConnectionLogger.detected(pipeline, "STOMP");
+                  stomp.install(pipeline);
+                }),
+                CommandLineDetector.http(pipeline -> {
+                  ConnectionLogger.detected(pipeline, "HTTP (XML-RPC)");
+                  http.install(pipeline);
+                })));
+    LogBudget connectionLog = LogBudget.perSecond();
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(bossGroup, ioGroup)
@@ -150,6 +159,7 @@ public final class VdsmServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ProtocolDetection.install(ch.pipeline(), detection);
+                    ch.pipeline().addLast(ConnectionLogger.NAME, new ConnectionLogger(connectionLog));
                   }
                 });
     try {
@@ -172,18 +182,22 @@ public final class VdsmServer implements AutoCloseable {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
-  /** Stops listening, closes every connection, and stops the workers. */
+  /**
+   * Stops listening, lets the calls in flight finish and their answers go out on their connections
+   * (for at most the dispatcher's drain bound, five seconds), then closes every connection and stops
+   * the workers.
+   */
   @Override
   public synchronized void close() {
     if (serverChannel != null) {
       serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    dispatcher.close();
     if (xmlrpc != null) {
       xmlrpc.close();
     }
-    dispatcher.close();
+    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     for (AutoCloseable c : closeables) {
       try {
         c.close();

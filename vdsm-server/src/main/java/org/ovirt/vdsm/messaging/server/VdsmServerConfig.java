@@ -28,6 +28,8 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
  * @param detectionTimeout how long a new connection may take to show its protocol, counted from the
  *     accept and again from the end of the TLS handshake (default 10 s)
  * @param xmlrpc the legacy XML-RPC-over-HTTP binding on the same port (default: enabled)
+ * @param apiStrict refuse the string forms of booleans and numbers that VDSM's own CLI sends
+ *     ({@code "true"}, {@code "3"}) instead of accepting them (default: false)
  */
 public record VdsmServerConfig(
     String bindAddress,
@@ -41,7 +43,8 @@ public record VdsmServerConfig(
     StompSettings stomp,
     BrokerConfig broker,
     Duration detectionTimeout,
-    XmlRpcSettings xmlrpc) {
+    XmlRpcSettings xmlrpc,
+    boolean apiStrict) {
 
   /** The default request deadline. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = DispatcherSettings.DEFAULTS.requestTimeout();
@@ -86,20 +89,20 @@ public record VdsmServerConfig(
   public static VdsmServerConfig tls(String bindAddress, int port, PkiLayout pki) {
     return new VdsmServerConfig(
         bindAddress, port, TlsMode.REQUIRED, requireNonNull(pki, "pki"), DEFAULT_HANDSHAKE_TIMEOUT, 8, 1000,
-        DEFAULT_REQUEST_TIMEOUT, StompSettings.DEFAULTS, BrokerConfig.DEFAULTS, DEFAULT_DETECTION_TIMEOUT, XmlRpcSettings.DEFAULTS);
+        DEFAULT_REQUEST_TIMEOUT, StompSettings.DEFAULTS, BrokerConfig.DEFAULTS, DEFAULT_DETECTION_TIMEOUT, XmlRpcSettings.DEFAULTS, false);
   }
 
   /** Plain TCP on {@code bindAddress:port}, other values default. */
   public static VdsmServerConfig plain(String bindAddress, int port) {
     return new VdsmServerConfig(
         bindAddress, port, TlsMode.OFF, null, DEFAULT_HANDSHAKE_TIMEOUT, 8, 1000, DEFAULT_REQUEST_TIMEOUT, StompSettings.DEFAULTS,
-        BrokerConfig.DEFAULTS, DEFAULT_DETECTION_TIMEOUT, XmlRpcSettings.DEFAULTS);
+        BrokerConfig.DEFAULTS, DEFAULT_DETECTION_TIMEOUT, XmlRpcSettings.DEFAULTS, false);
   }
 
   /** This config with {@code threads} JSON-RPC worker threads. */
   public VdsmServerConfig withWorkerThreads(int threads) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, threads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, threads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc, apiStrict);
   }
 
   /**
@@ -108,41 +111,47 @@ public record VdsmServerConfig(
    */
   public VdsmServerConfig withTlsMode(TlsMode mode) {
     return new VdsmServerConfig(
-        bindAddress, port, mode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc);
+        bindAddress, port, mode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc, apiStrict);
   }
 
   /** This config with other TLS handshake and protocol detection timeouts. */
   public VdsmServerConfig withTimeouts(Duration handshake, Duration detection) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, handshake, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detection, xmlrpc);
+        bindAddress, port, tlsMode, pki, handshake, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detection, xmlrpc, apiStrict);
   }
 
   /** This config with another request deadline. */
   public VdsmServerConfig withRequestTimeout(Duration timeout) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, timeout, stomp, broker, detectionTimeout, xmlrpc);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, timeout, stomp, broker, detectionTimeout, xmlrpc, apiStrict);
   }
 
   /** This config with other STOMP settings. */
   public VdsmServerConfig withStomp(StompSettings settings) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, settings, broker, detectionTimeout, xmlrpc);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, settings, broker, detectionTimeout, xmlrpc, apiStrict);
   }
 
   /** This config with other broker settings. */
   public VdsmServerConfig withBroker(BrokerConfig settings) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, settings, detectionTimeout, xmlrpc);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, settings, detectionTimeout, xmlrpc, apiStrict);
   }
 
   /** This config with other XML-RPC settings. */
   public VdsmServerConfig withXmlRpc(XmlRpcSettings settings) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, settings);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, settings, apiStrict);
   }
 
   /** This config with XML-RPC enabled or not (other XML-RPC settings kept). */
   public VdsmServerConfig withXmlRpcEnabled(boolean enabled) {
     return withXmlRpc(xmlrpc.withEnabled(enabled));
+  }
+
+  /** This config with the API's strict parameter typing on or off. */
+  public VdsmServerConfig withApiStrict(boolean strict) {
+    return new VdsmServerConfig(
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc, strict);
   }
 }
