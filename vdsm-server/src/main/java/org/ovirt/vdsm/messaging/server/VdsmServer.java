@@ -7,8 +7,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -57,6 +60,7 @@ public final class VdsmServer implements AutoCloseable {
   private final EventLoopGroup ioGroup;
   private final NettyTransport transport = NettyTransport.best();
   private final java.util.List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ChannelGroup connections = new DefaultChannelGroup("vdsm-connections", GlobalEventExecutor.INSTANCE);
   private Channel serverChannel;
 
   /** A server with the default (simulated) host backend registered, see {@link DefaultHostBackend}. */
@@ -158,6 +162,7 @@ public final class VdsmServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
                     ProtocolDetection.install(ch.pipeline(), detection);
                     ch.pipeline().addLast(ConnectionLogger.NAME, new ConnectionLogger(connectionLog));
                   }
@@ -197,6 +202,8 @@ public final class VdsmServer implements AutoCloseable {
     if (xmlrpc != null) {
       xmlrpc.close();
     }
+    // Closed through each pipeline, after the answers already handed to it are written.
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     for (AutoCloseable c : closeables) {
       try {
