@@ -62,6 +62,7 @@ public final class VdsmServer implements AutoCloseable {
   private final java.util.List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ChannelGroup connections = new DefaultChannelGroup("vdsm-connections", GlobalEventExecutor.INSTANCE);
   private Channel serverChannel;
+  private boolean closed;
 
   /** A server with the default (simulated) host backend registered, see {@link DefaultHostBackend}. */
   public static VdsmServer withDefaultApi(VdsmServerConfig config) {
@@ -188,16 +189,36 @@ public final class VdsmServer implements AutoCloseable {
   }
 
   /**
-   * Stops listening, lets the calls in flight finish and their answers go out on their connections
-   * (for at most the dispatcher's drain bound, five seconds), then closes every connection and stops
-   * the workers.
+   * Stops at once: stops listening, closes every connection (calls in flight are lost to their
+   * clients, as when the process dies), and stops the workers. See {@link #drainAndClose()} for a
+   * requested stop.
    */
   @Override
   public synchronized void close() {
-    if (serverChannel != null) {
-      serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    if (closed) {
+      return;
     }
-    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    closed = true;
+    stopListening();
+    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    if (xmlrpc != null) {
+      xmlrpc.close();
+    }
+    dispatcher.close();
+    closeResources();
+  }
+
+  /**
+   * Stops as a service asked to stop should: stops listening, lets the calls in flight finish and
+   * their answers go out on their connections (for at most the dispatcher's drain bound, five
+   * seconds), then closes every connection and stops the workers.
+   */
+  public synchronized void drainAndClose() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopListening();
     dispatcher.close();
     if (xmlrpc != null) {
       xmlrpc.close();
@@ -205,6 +226,17 @@ public final class VdsmServer implements AutoCloseable {
     // Closed through each pipeline, after the answers already handed to it are written.
     connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    closeResources();
+  }
+
+  private void stopListening() {
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  private void closeResources() {
     for (AutoCloseable c : closeables) {
       try {
         c.close();

@@ -160,7 +160,7 @@ public final class VdsmServerMain implements ConfigurableCommand {
     out.println("vdsm-server " + listening);
     out.flush();
     SystemdNotify.ready(listening);
-    StopOnSignal.run(server, "vdsm-server");
+    StopOnSignal.run(server::drainAndClose, "vdsm-server");
     return ExitCodes.OK;
   }
 

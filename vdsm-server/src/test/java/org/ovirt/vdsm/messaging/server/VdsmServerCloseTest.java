@@ -19,8 +19,9 @@ import org.ovirt.vdsm.messaging.testing.RawStompClient;
 import org.ovirt.vdsm.messaging.testing.RawStompClient.Frame;
 
 /**
- * A stop (what SIGTERM does) first stops accepting connections, then lets a call in flight finish
- * and its answer reach the client on its open connection, and only then closes connections.
+ * A requested stop ({@link VdsmServer#drainAndClose()}, what SIGTERM does) first stops accepting
+ * connections, then lets a call in flight finish and its answer reach the client on its open
+ * connection, and only then closes connections.
  */
 class VdsmServerCloseTest {
 
@@ -48,7 +49,7 @@ class VdsmServerCloseTest {
               + ping.getBytes(StandardCharsets.UTF_8).length + "\n\n" + ping + "\0");
       assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
 
-      closed = CompletableFuture.runAsync(server::close);
+      closed = CompletableFuture.runAsync(server::drainAndClose);
       await().atMost(Duration.ofSeconds(30)).until(() -> refuses(address));
       assertThat(closed).isNotDone();
 
