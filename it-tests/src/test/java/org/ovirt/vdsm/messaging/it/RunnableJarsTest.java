@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The two runnable jars as a user runs them: {@code java -jar vdsm-server.jar} on a fresh PKI
- * directory, then {@code java -jar vdsm-client.jar Host getCapabilities} against it. The jars are
+ * The two runnable jars as a user runs them: {@code java -jar vdsm-server.jar --dev-pki} on a fresh
+ * PKI directory, then {@code java -jar vdsm-client.jar Host getCapabilities} against it. The jars are
  * built by the reactor's package phase before this module's tests run.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -33,18 +33,20 @@ class RunnableJarsTest {
   private static final Path CLIENT_JAR = Path.of("..", "engine-client", "target", "vdsm-client.jar");
   private static final Pattern LISTENING = Pattern.compile("vdsm-server listening on 127\\.0\\.0\\.1:(\\d+)");
 
-  @TempDir Path pki;
+  @TempDir Path dir;
 
   @Test
   void serverJarCreatesPkiListensAndAnswersTheClientJar() throws Exception {
     assumeTrue(Files.isRegularFile(SERVER_JAR) && Files.isRegularFile(CLIENT_JAR),
         "run the whole reactor (./mvnw verify) so the jars are built first");
-    Process server = java(List.of("-jar", SERVER_JAR.toString(), "--port", "0", "--bind", "127.0.0.1", "--pki-dir", pki.toString()));
+    Path pki = dir.resolve("pki"); // the development CA goes next to it, in pki-ca
+    Process server = java(List.of("-jar", SERVER_JAR.toString(), "--port", "0", "--bind", "127.0.0.1", "--pki-dir", pki.toString(), "--dev-pki"));
     try {
       BlockingQueue<String> lines = lines(server);
       String created = lines.poll(60, TimeUnit.SECONDS);
-      assertThat(created).startsWith("created a new CA, host and engine certificates in");
+      assertThat(created).startsWith("created development certificates in");
       assertThat(Files.exists(pki.resolve("keys/vdsmkey.pem"))).isTrue();
+      assertThat(Files.exists(pki.resolve("keys/cakey.pem"))).as("no CA key in the host's directory").isFalse();
       String ready = lines.poll(60, TimeUnit.SECONDS);
       assertThat(ready).isNotNull();
       Matcher m = LISTENING.matcher(ready);

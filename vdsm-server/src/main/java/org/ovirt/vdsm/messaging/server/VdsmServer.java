@@ -7,8 +7,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -62,7 +65,9 @@ public final class VdsmServer implements AutoCloseable {
   private final EventLoopGroup ioGroup;
   private final NettyTransport transport = NettyTransport.best();
   private final java.util.List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ChannelGroup connections = new DefaultChannelGroup("vdsm-connections", GlobalEventExecutor.INSTANCE);
   private Channel serverChannel;
+  private boolean closed;
 
   /** A server with the default (simulated) host backend registered, see {@link DefaultHostBackend}. */
   public static VdsmServer withDefaultApi(VdsmServerConfig config) {
@@ -149,7 +154,16 @@ public final class VdsmServer implements AutoCloseable {
             ssl,
             config.tlsHandshakeTimeout(),
             config.detectionTimeout(),
-            List.of(CommandLineDetector.stomp(stomp::install), CommandLineDetector.http(http::install)));
+            List.of(
+                CommandLineDetector.stomp(pipeline -> {
+                  ConnectionLogger.detected(pipeline, "STOMP");
+                  stomp.install(pipeline);
+                }),
+                CommandLineDetector.http(pipeline -> {
+                  ConnectionLogger.detected(pipeline, "HTTP (XML-RPC)");
+                  http.install(pipeline);
+                })));
+    LogBudget connectionLog = LogBudget.perSecond();
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(bossGroup, ioGroup)
@@ -163,7 +177,9 @@ public final class VdsmServer implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline().addLast(ConnectionLimiter.NAME, limiter);
                     ch.pipeline().addLast(SlowReaderGuard.NAME, new SlowReaderGuard(budgets.settings().slowReaderTimeout()));
+                    connections.add(ch);
                     ProtocolDetection.install(ch.pipeline(), detection);
+                    ch.pipeline().addLast(ConnectionLogger.NAME, new ConnectionLogger(connectionLog));
                   }
                 });
     try {
@@ -186,18 +202,55 @@ public final class VdsmServer implements AutoCloseable {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
-  /** Stops listening, closes every connection, and stops the workers. */
+  /**
+   * Stops at once: stops listening, closes every connection (calls in flight are lost to their
+   * clients, as when the process dies), and stops the workers. See {@link #drainAndClose()} for a
+   * requested stop.
+   */
   @Override
   public synchronized void close() {
-    if (serverChannel != null) {
-      serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    if (closed) {
+      return;
     }
-    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    closed = true;
+    stopListening();
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     if (xmlrpc != null) {
       xmlrpc.close();
     }
     dispatcher.close();
+    closeResources();
+  }
+
+  /**
+   * Stops as a service asked to stop should: stops listening, lets the calls in flight finish and
+   * their answers go out on their connections (for at most the dispatcher's drain bound, five
+   * seconds), then closes every connection and stops the workers.
+   */
+  public synchronized void drainAndClose() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopListening();
+    dispatcher.close();
+    if (xmlrpc != null) {
+      xmlrpc.close();
+    }
+    // Closed through each pipeline, after the answers already handed to it are written.
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    closeResources();
+  }
+
+  private void stopListening() {
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  private void closeResources() {
     for (AutoCloseable c : closeables) {
       try {
         c.close();

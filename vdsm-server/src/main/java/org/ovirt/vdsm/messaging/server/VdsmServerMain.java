@@ -1,32 +1,65 @@
 package org.ovirt.vdsm.messaging.server;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.Locale;
+import java.util.Set;
+import org.ovirt.vdsm.messaging.ExitCodes;
 import org.ovirt.vdsm.messaging.detector.TlsMode;
 import org.ovirt.vdsm.messaging.server.broker.BrokerConfig;
-import org.ovirt.vdsm.messaging.tls.DevelopmentPki;
-import org.ovirt.vdsm.messaging.tls.KeyType;
+import org.ovirt.vdsm.messaging.server.cli.CommandLineRunner;
+import org.ovirt.vdsm.messaging.server.cli.ConfigurableCommand;
+import org.ovirt.vdsm.messaging.server.cli.DevPkiSetup;
+import org.ovirt.vdsm.messaging.server.cli.ListenFailures;
+import org.ovirt.vdsm.messaging.server.cli.PkiCheck;
+import org.ovirt.vdsm.messaging.server.cli.PkiCommand;
+import org.ovirt.vdsm.messaging.server.cli.StartupFailure;
+import org.ovirt.vdsm.messaging.server.cli.StopOnSignal;
+import org.ovirt.vdsm.messaging.server.cli.SystemdNotify;
+import org.ovirt.vdsm.messaging.server.cli.ValueSources;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar vdsm-server.jar}: runs the host service until it is stopped (SIGINT/SIGTERM). */
+/**
+ * {@code vdsm-server}: runs the host service until it is stopped (SIGTERM, SIGINT; exit status 0),
+ * with options from the command line over those of the configuration file ({@code --config}); and
+ * {@code vdsm-server pki ...} for certificates. A start-up problem is one line on standard error
+ * and an exit status of {@link ExitCodes}.
+ */
 @Command(
     name = "vdsm-server",
     mixinStandardHelpOptions = true,
     versionProvider = VdsmServerMain.Version.class,
+    subcommands = PkiCommand.class,
     description =
         "Serves the VDSM host API as JSON-RPC 2.0 over STOMP 1.2, and as legacy XML-RPC over HTTP,"
-            + " on one port, over mutual TLS.")
-public final class VdsmServerMain implements Callable<Integer> {
+            + " on one port, over mutual TLS. Every option can also be set in the configuration file"
+            + " as 'name = value' (the option's name without dashes); the command line wins.")
+public final class VdsmServerMain implements ConfigurableCommand {
+
+  /** The options that are not configuration (and cannot be set in the file). */
+  static final Set<String> NOT_IN_FILE = Set.of("help", "version", "config", "print-config");
+
+  private static final int MAX_WORKERS = 1024;
+  private static final long MAX_REQUEST_TIMEOUT_SECONDS = Duration.ofDays(1).toSeconds();
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Configuration file (default: ${DEFAULT-VALUE}; a missing default file is fine, a missing file named here is an error).")
+  Path config = org.ovirt.vdsm.messaging.server.cli.ConfigFile.DEFAULT;
+
+  @Option(names = "--print-config", description = "Print the effective configuration and where each value comes from, then exit.")
+  boolean printConfig;
 
   @Option(names = "--port", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = VdsmServerConfig.DEFAULT_PORT;
@@ -36,11 +69,19 @@ public final class VdsmServerMain implements Callable<Integer> {
 
   @Option(
       names = "--pki-dir",
+      paramLabel = "DIR",
       description =
-          "PKI directory in VDSM's layout (certs/cacert.pem, certs/vdsmcert.pem, keys/vdsmkey.pem)."
-              + " When it holds no host certificate, a new CA with host and engine certificates is"
-              + " created there (default: ${DEFAULT-VALUE}).")
+          "PKI directory in VDSM's layout (certs/cacert.pem, certs/vdsmcert.pem, keys/vdsmkey.pem)"
+              + " (default: ${DEFAULT-VALUE}). Nothing is generated there unless --dev-pki is given.")
   Path pkiDir = Path.of("/etc/pki/vdsm");
+
+  @Option(
+      names = "--dev-pki",
+      arity = "0..1",
+      description =
+          "Development only: when the PKI directory holds no host certificate, create a development CA"
+              + " in <pki-dir>-ca and host and engine certificates in the PKI directory. Refused below /etc/pki.")
+  boolean devPki;
 
   @Option(
       names = "--tls",
@@ -61,65 +102,104 @@ public final class VdsmServerMain implements Callable<Integer> {
       converter = OnOffConverter.class)
   OnOff xmlrpc = OnOff.ON;
 
-  @Option(names = "--workers", description = "Worker threads of each subsystem (virt, storage, network, host) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--workers", description = "Worker threads of each subsystem (virt, storage, network, host), 1-1024 (default: ${DEFAULT-VALUE}).")
   int workers = 8;
 
   @Option(
       names = "--request-timeout",
       paramLabel = "SECONDS",
-      description = "A call still running after this is answered with error -32000 and cancelled (default: ${DEFAULT-VALUE}).")
+      description = "A call still running after this is answered with error -32000 and cancelled, 1-86400 (default: ${DEFAULT-VALUE}).")
   long requestTimeoutSeconds = VdsmServerConfig.DEFAULT_REQUEST_TIMEOUT.toSeconds();
 
   @Option(
       names = "--queue",
       paramLabel = "DESTINATION",
+      split = ",",
       description = "A destination with queue semantics (each message to one subscriber, redelivered unless"
-          + " acknowledged); repeatable. Every other destination is a topic, as in VDSM.")
+          + " acknowledged); repeatable, or comma-separated. Every other destination is a topic, as in VDSM.")
   List<String> queues = new ArrayList<>();
 
   @Option(
       names = "--api-strict",
-      description = "Refuse a string where the API schema wants a boolean or a number (VDSM's api_strict_mode);"
-          + " by default \"true\", \"false\" and decimal numbers sent as strings (as vdsm-client does) are converted.")
+      arity = "0..1",
+      description = "Refuse the string forms of booleans and numbers that VDSM's own CLI sends"
+          + " (\"true\", \"3\"), instead of accepting them (default: false).")
   boolean apiStrict;
 
+  private ValueSources sources;
+  private PrintStream out = System.out;
+
   @Override
-  public Integer call() throws IOException, InterruptedException {
-    PrintWriter out = new PrintWriter(System.out, true);
+  public Set<String> notInFile() {
+    return NOT_IN_FILE;
+  }
+
+  @Override
+  public void prepare(ValueSources valueSources, PrintStream output) {
+    this.sources = valueSources;
+    this.out = output;
+  }
+
+  @Override
+  public Integer call() throws StartupFailure, InterruptedException {
+    if (printConfig) {
+      PrintWriter writer = new PrintWriter(out, true, StandardCharsets.UTF_8);
+      sources.print(writer);
+      return ExitCodes.OK;
+    }
+    VdsmServerConfig serverConfig = validatedConfig();
+    VdsmServer server = VdsmServer.withDefaultApi(serverConfig);
+    InetSocketAddress bound;
+    try {
+      bound = server.start();
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw ListenFailures.describe(e, bind, port);
+    }
+    String listening = "listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort();
+    out.println("vdsm-server " + listening);
+    out.flush();
+    SystemdNotify.ready(listening);
+    StopOnSignal.run(server::drainAndClose, "vdsm-server");
+    return ExitCodes.OK;
+  }
+
+  /** The configuration these options describe, after every check that can fail before binding. */
+  VdsmServerConfig validatedConfig() throws StartupFailure {
+    if (port < 0 || port > 65535) {
+      throw sources.invalid("port", "out of range: use 1-65535, or 0 for a free port");
+    }
+    if (workers < 1 || workers > MAX_WORKERS) {
+      throw sources.invalid("workers", "use 1-" + MAX_WORKERS + " worker threads per subsystem");
+    }
+    if (requestTimeoutSeconds < 1 || requestTimeoutSeconds > MAX_REQUEST_TIMEOUT_SECONDS) {
+      throw sources.invalid("request-timeout", "use 1-" + MAX_REQUEST_TIMEOUT_SECONDS + " seconds");
+    }
+    try {
+      InetAddress.getByName(bind);
+    } catch (UnknownHostException e) {
+      throw new StartupFailure(ExitCodes.UNAVAILABLE,
+          "cannot resolve the --bind address '" + bind + "'" + sources.from("bind")
+              + ": use an IP address of this host, a name that resolves to one, or 0.0.0.0 for all");
+    }
     PkiLayout pki = null;
     if (tls != TlsMode.OFF) {
-      pki = new PkiLayout(pkiDir);
-      if (!pki.hasHostMaterial()) {
-        String hostName = InetAddress.getLocalHost().getHostName();
-        List<String> addresses = new ArrayList<>();
-        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
-          addresses.add(bind);
+      if (devPki) {
+        List<String> names = bind.equals("0.0.0.0") || bind.equals("::") ? List.of() : List.of(bind);
+        String created = DevPkiSetup.ensure(pkiDir, PkiCommand.localHostName(), names);
+        if (created != null) {
+          out.println(created);
         }
-        DevelopmentPki.generate(pkiDir, hostName, addresses, KeyType.RSA_2048);
-        out.println("created a new CA, host and engine certificates in " + pkiDir.toAbsolutePath());
       }
+      pki = new PkiLayout(pkiDir.toAbsolutePath().normalize());
+      PkiCheck.requireHostMaterial(pki);
     }
-    VdsmServerConfig config =
-        (pki == null ? VdsmServerConfig.plain(bind, port) : VdsmServerConfig.tls(bind, port, pki).withTlsMode(tls))
-            .withWorkerThreads(workers)
-            .withRequestTimeout(java.time.Duration.ofSeconds(requestTimeoutSeconds))
-            .withBroker(BrokerConfig.DEFAULTS.withQueues(java.util.Set.copyOf(queues)))
-            .withXmlRpcEnabled(xmlrpc == OnOff.ON)
-            .withApiStrict(apiStrict);
-    VdsmServer server = VdsmServer.withDefaultApi(config);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "vdsm-server-shutdown"));
-    InetSocketAddress bound = server.start();
-    out.println("vdsm-server listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
-    stopped.await();
-    return 0;
+    return (pki == null ? VdsmServerConfig.plain(bind, port) : VdsmServerConfig.tls(bind, port, pki).withTlsMode(tls))
+        .withWorkerThreads(workers)
+        .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
+        .withBroker(BrokerConfig.DEFAULTS.withQueues(Set.copyOf(queues)))
+        .withXmlRpcEnabled(xmlrpc == OnOff.ON)
+        .withApiStrict(apiStrict);
   }
 
   /** picocli's version text. */
@@ -152,7 +232,7 @@ public final class VdsmServerMain implements Callable<Integer> {
   static final class OnOffConverter implements CommandLine.ITypeConverter<OnOff> {
     @Override
     public OnOff convert(String value) {
-      return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      return switch (value.strip().toLowerCase(Locale.ROOT)) {
         case "on" -> OnOff.ON;
         case "off" -> OnOff.OFF;
         default -> throw new CommandLine.TypeConversionException("expected on or off, got '" + value + "'");
@@ -160,7 +240,16 @@ public final class VdsmServerMain implements Callable<Integer> {
     }
   }
 
+  /**
+   * Runs {@code args} as {@code vdsm-server} does, writing to {@code out} and {@code err}.
+   *
+   * @return the exit status (the server itself only returns when it cannot start)
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return CommandLineRunner.run(new VdsmServerMain(), args, out, err);
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new VdsmServerMain()).execute(args));
+    System.exit(run(args, System.out, System.err));
   }
 }
