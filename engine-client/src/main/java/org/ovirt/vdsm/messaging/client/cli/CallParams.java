@@ -171,13 +171,23 @@ final class CallParams {
     JsonReader reader = new JsonReader(new StringReader(text));
     reader.setStrictness(Strictness.STRICT);
     JsonElement value = JsonParser.parseReader(reader);
-    if (reader.peek() != JsonToken.END_DOCUMENT) {
-      throw new JsonParseException("more data after the JSON value" + reader.toString().substring(reader.toString().indexOf(" at line")));
+    boolean more;
+    try {
+      more = reader.peek() != JsonToken.END_DOCUMENT;
+    } catch (IOException e) {
+      more = true; // strict mode refuses a second value as it peeks
+    }
+    if (more) {
+      String where = reader.toString(); // "JsonReader at line L column C path P"
+      throw new JsonParseException("more data after the JSON value" + where.substring(Math.max(0, where.indexOf(" at line"))));
     }
     return value;
   }
 
-  /** {@code "1:6: not valid JSON: unterminated object"} from Gson's message. */
+  /**
+   * {@code "1:6: not valid JSON: unterminated object"} from Gson's message; the position is Gson's,
+   * at or just after the offending character.
+   */
   private static String positioned(Exception e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
@@ -187,7 +197,10 @@ final class CallParams {
     message = message.lines().findFirst().orElse(message);
     Matcher m = POSITION.matcher(message);
     if (m.matches()) {
-      return m.group(2) + ":" + m.group(3) + ": not valid JSON: " + lowerFirst(m.group(1));
+      String what = m.group(1).startsWith("Use JsonReader.setStrictness")
+          ? "a name or string without double quotes, a comment, or another liberty JSON does not allow"
+          : lowerFirst(m.group(1));
+      return m.group(2) + ":" + m.group(3) + ": not valid JSON: " + what;
     }
     return " not valid JSON: " + message;
   }

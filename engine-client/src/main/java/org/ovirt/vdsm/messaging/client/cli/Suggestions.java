@@ -7,8 +7,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * "Did you mean": the known name closest to a mistyped one by edit distance (Levenshtein: one
- * insertion, deletion or substitution each), ignoring case, when it is close enough to be a typo.
+ * "Did you mean": the known name closest to a mistyped one by edit distance (an insertion, a
+ * deletion, a substitution or a swap of neighbours each count one), ignoring case, when it is close
+ * enough to be a typo.
  */
 final class Suggestions {
   private Suggestions() {}
@@ -39,23 +40,27 @@ final class Suggestions {
     return closest(typed, candidates).map(s -> "; did you mean " + s + "?").orElse("");
   }
 
-  /** The Levenshtein distance of {@code a} and {@code b}, in two rows of memory. */
+  /**
+   * The edit distance of {@code a} and {@code b}: insertions, deletions, substitutions and swaps of
+   * two adjacent characters count one each (optimal string alignment), as typing errors go.
+   */
   static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
     for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
+      d[0][j] = j;
     }
     for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1));
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
       }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
     }
-    return previous[b.length()];
+    return d[a.length()][b.length()];
   }
 }
