@@ -127,7 +127,7 @@ class VdsmClientToolTest {
     Run r = run("Host", "getCapabilites");
     assertThat(r.exit).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err.lines().findFirst().orElseThrow())
-        .isEqualTo("vdsm-client: unknown method Host.getCapabilites; did you mean getCapabilities? ('vdsm-client Host' lists them)");
+        .isEqualTo("vdsm-client: unknown method Host.getCapabilites; did you mean getCapabilities? ('vdsm-client Host' lists them; --unchecked sends it anyway)");
   }
 
   private static Run runRaw(String... args) {

@@ -46,7 +46,7 @@ final class ApiHelp {
       return typed;
     }
     throw CliException.usage("unknown namespace '" + typed + "'" + Suggestions.didYouMean(typed, byNamespace.keySet())
-        + " ('vdsm-client --help' lists them)");
+        + " ('vdsm-client --help' lists them; --unchecked sends it anyway)");
   }
 
   /** The method {@code namespace.verb}, or a usage error with the closest verb of that namespace. */
@@ -58,7 +58,7 @@ final class ApiHelp {
     }
     List<String> verbs = byNamespace.get(ns).stream().map(MethodSchema::verb).toList();
     throw CliException.usage("unknown method " + ns + "." + verb + Suggestions.didYouMean(verb, verbs)
-        + " ('vdsm-client " + ns + "' lists them)");
+        + " ('vdsm-client " + ns + "' lists them; --unchecked sends it anyway)");
   }
 
   /** A usage error when {@code name} is not a parameter of {@code method}, naming the closest one. */

@@ -90,11 +90,11 @@ class SchemaHelpTest {
 
   @ParameterizedTest(name = "{0} {1} -> {2}")
   @CsvSource(delimiter = '|', value = {
-      "Host|getCapabilites|vdsm-client: unknown method Host.getCapabilites; did you mean getCapabilities? ('vdsm-client Host' lists them)",
-      "Hots|getCapabilities|vdsm-client: unknown namespace 'Hots'; did you mean Host? ('vdsm-client --help' lists them)",
-      "host|ping2|vdsm-client: unknown namespace 'host'; did you mean Host? ('vdsm-client --help' lists them)",
-      "VM|getstats|vdsm-client: unknown method VM.getstats; did you mean getStats? ('vdsm-client VM' lists them)",
-      "Host|frobnicate|vdsm-client: unknown method Host.frobnicate ('vdsm-client Host' lists them)",
+      "Host|getCapabilites|vdsm-client: unknown method Host.getCapabilites; did you mean getCapabilities? ('vdsm-client Host' lists them; --unchecked sends it anyway)",
+      "Hots|getCapabilities|vdsm-client: unknown namespace 'Hots'; did you mean Host? ('vdsm-client --help' lists them; --unchecked sends it anyway)",
+      "host|ping2|vdsm-client: unknown namespace 'host'; did you mean Host? ('vdsm-client --help' lists them; --unchecked sends it anyway)",
+      "VM|getstats|vdsm-client: unknown method VM.getstats; did you mean getStats? ('vdsm-client VM' lists them; --unchecked sends it anyway)",
+      "Host|frobnicate|vdsm-client: unknown method Host.frobnicate ('vdsm-client Host' lists them; --unchecked sends it anyway)",
   })
   void aTypoGetsOneLineWithTheClosestNameAndExitsSixtyFour(String namespace, String method, String expected) {
     ToolRun r = run(namespace, method);
