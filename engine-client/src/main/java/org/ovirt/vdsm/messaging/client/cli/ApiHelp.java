@@ -77,8 +77,14 @@ final class ApiHelp {
     List<String> lines = new ArrayList<>();
     lines.add("Namespaces (vdsm-client NAMESPACE lists its methods):");
     int width = byNamespace.keySet().stream().mapToInt(String::length).max().orElse(0);
-    byNamespace.forEach((ns, methods) -> lines.add("  " + pad(ns, width) + "  " + methods.stream()
-        .map(MethodSchema::verb).collect(Collectors.joining(", "))));
+    String indent = " ".repeat(width + 4);
+    byNamespace.forEach((ns, methods) -> {
+      StringBuilder wrapped = new StringBuilder();
+      wrap(wrapped, methods.stream().map(MethodSchema::verb).collect(Collectors.joining(", ")), indent, 79);
+      String text = wrapped.toString();
+      text.substring(indent.length()).lines().findFirst().ifPresent(first -> lines.add("  " + pad(ns, width) + "  " + first));
+      text.lines().skip(1).forEach(lines::add);
+    });
     return lines;
   }
 
@@ -161,9 +167,14 @@ final class ApiHelp {
 
   /** Appends {@code text} word-wrapped at {@link #WIDTH} columns, each line indented. */
   private static void wrap(StringBuilder out, String text, String indent) {
+    wrap(out, text, indent, WIDTH);
+  }
+
+  /** Appends {@code text} word-wrapped at {@code width} columns, each line indented. */
+  private static void wrap(StringBuilder out, String text, String indent, int width) {
     StringBuilder line = new StringBuilder(indent);
     for (String word : text.strip().split("\\s+")) {
-      if (line.length() > indent.length() && line.length() + 1 + word.length() > WIDTH) {
+      if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
         out.append(line).append('\n');
         line.setLength(0);
         line.append(indent);

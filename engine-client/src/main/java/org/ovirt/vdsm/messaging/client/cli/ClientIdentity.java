@@ -2,7 +2,6 @@ package org.ovirt.vdsm.messaging.client.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateExpiredException;
@@ -61,8 +60,6 @@ record ClientIdentity(String kind, Path certificateFile, Path keyFile, Path caFi
       Pem.readPrivateKey(key);
     } catch (PemException e) {
       throw config(e.getMessage());
-    } catch (IOException e) {
-      throw config("cannot read " + key + ": " + e.getMessage());
     }
     try {
       certificate.checkValidity(java.util.Date.from(now));
@@ -91,8 +88,6 @@ record ClientIdentity(String kind, Path certificateFile, Path keyFile, Path caFi
       return Pem.readCertificate(file);
     } catch (PemException e) {
       throw config(e.getMessage());
-    } catch (IOException e) {
-      throw config("cannot read " + file + ": " + e.getMessage());
     }
   }
 

@@ -60,9 +60,10 @@ import picocli.CommandLine.Spec;
       "  vdsm-client -f create.json VM create",
       "  vdsm-client --events '*|virt|VM_status|*'",
       "",
-      "Exit codes: 0 success (and an event stream stopped by SIGINT or SIGTERM), 1 JSON-RPC error from the host,",
-      "2 no answer (connection, TLS, timeout), 64 bad usage, 65 malformed -f file, 66 missing -f file,",
-      "78 local configuration (PKI files missing, unreadable or expired)."
+      "Exit codes: 0 success, also an event stream stopped by SIGINT or SIGTERM;",
+      "  1 JSON-RPC error from the host; 2 no answer (connection, TLS, timeout);",
+      "  64 bad usage; 65 malformed -f file; 66 missing -f file;",
+      "  78 local configuration (PKI files missing, unreadable or expired)."
     })
 public final class VdsmClientMain implements Callable<Integer> {
   /** Exit code of a JSON-RPC error answer ({@link ExitCodes#RPC_ERROR}). */

@@ -36,9 +36,13 @@ class SchemaHelpTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).contains("--host", "--port", "--pki-dir", "--events", "--unchecked", "Exit codes",
         "Namespaces (vdsm-client NAMESPACE lists its methods):");
+    String section = r.out().substring(r.out().indexOf("Namespaces (vdsm-client NAMESPACE lists its methods):"));
     for (MethodSchema m : SCHEMA.methods()) {
-      assertThat(r.out()).containsPattern("(?m)^  " + m.namespace() + " +.*\\b" + m.verb() + "\\b");
+      assertThat(section).containsPattern("(?m)^  " + m.namespace() + " ");
+      String after = section.substring(section.indexOf("\n  " + m.namespace() + " "));
+      assertThat(after).containsPattern("\\b" + m.verb() + "\\b");
     }
+    assertThat(section.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(79));
   }
 
   @Test
