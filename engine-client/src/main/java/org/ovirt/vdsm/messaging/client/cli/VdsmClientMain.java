@@ -1,54 +1,48 @@
 package org.ovirt.vdsm.messaging.client.cli;
 
-import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.ovirt.vdsm.messaging.ExitCodes;
+import org.ovirt.vdsm.messaging.client.ConnectionLostException;
 import org.ovirt.vdsm.messaging.client.EngineClientFactory;
-import org.ovirt.vdsm.messaging.client.EventSubscription;
 import org.ovirt.vdsm.messaging.client.HostClient;
-import org.ovirt.vdsm.messaging.client.HostEvent;
 import org.ovirt.vdsm.messaging.client.JsonRpcErrorException;
 import org.ovirt.vdsm.messaging.client.ReconnectPolicy;
 import org.ovirt.vdsm.messaging.client.RpcCall;
 import org.ovirt.vdsm.messaging.client.VdsmClientException;
 import org.ovirt.vdsm.messaging.client.WhileDisconnected;
-import org.ovirt.vdsm.messaging.tls.PkiLayout;
+import org.ovirt.vdsm.messaging.schema.ApiSchema;
+import org.ovirt.vdsm.messaging.schema.MethodSchema;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code vdsm-client}: calls one host API method and prints the result as JSON, or streams the
- * host's events as JSON lines. Shaped like VDSM's own tool: {@code vdsm-client [options] Namespace
- * method [name=value ...]}.
- *
- * <p>Exit codes: 0 success; 1 the host answered with a JSON-RPC error (printed on standard error);
- * 2 the host could not be reached or the connection failed (TLS, refused, lost, timeout); 64 bad
- * usage.
+ * host's events as JSON lines; with {@code --help} after a namespace or a method, describes them
+ * from the bundled API schema. Shaped like VDSM's own tool: {@code vdsm-client [options] Namespace
+ * method [name=value ...]}. Every user error is one line on standard error with an exit code of
+ * {@link ExitCodes}.
  */
 @Command(
     name = "vdsm-client",
-    mixinStandardHelpOptions = true,
     versionProvider = VdsmClientMain.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
@@ -60,32 +54,38 @@ import picocli.CommandLine.Parameters;
       "",
       "Examples:",
       "  vdsm-client Host getCapabilities",
+      "  vdsm-client VM                      (lists the methods of VM)",
+      "  vdsm-client VM destroy --help       (describes a method and its parameters)",
       "  vdsm-client --host host1 VM getStats vmID=6ec3c5c2-8d2a-4f17-9b6e-0a3d4d0f4c1a",
       "  vdsm-client -f create.json VM create",
       "  vdsm-client --events '*|virt|VM_status|*'",
       "",
-      "Exit codes: 0 success, 1 JSON-RPC error from the host, 2 connection or timeout failure, 64 bad usage."
-    },
-    exitCodeOnInvalidInput = 64,
-    exitCodeOnExecutionException = 2)
+      "Exit codes: 0 success, also an event stream stopped by SIGINT or SIGTERM;",
+      "  1 JSON-RPC error from the host; 2 no answer (connection, TLS, timeout);",
+      "  64 bad usage; 65 malformed -f file; 66 missing -f file;",
+      "  78 local configuration (PKI files missing, unreadable or expired)."
+    })
 public final class VdsmClientMain implements Callable<Integer> {
-  /** Exit code of a JSON-RPC error answer. */
-  public static final int EXIT_RPC_ERROR = 1;
-  /** Exit code of a connection, TLS or timeout failure. */
-  public static final int EXIT_CONNECTION = 2;
-  /** Exit code of bad usage. */
-  public static final int EXIT_USAGE = 64;
+  /** Exit code of a JSON-RPC error answer ({@link ExitCodes#RPC_ERROR}). */
+  public static final int EXIT_RPC_ERROR = ExitCodes.RPC_ERROR;
+  /** Exit code of a connection, TLS or timeout failure ({@link ExitCodes#NO_ANSWER}). */
+  public static final int EXIT_CONNECTION = ExitCodes.NO_ANSWER;
+  /** Exit code of bad usage ({@link ExitCodes#USAGE}). */
+  public static final int EXIT_USAGE = ExitCodes.USAGE;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Host name or address to connect to (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-a", "--host"}, paramLabel = "HOST", description = "Host name or address to connect to (default: ${DEFAULT-VALUE}).")
   String host = "localhost";
 
-  @Option(names = "--port", paramLabel = "PORT", description = "Port (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Port (default: ${DEFAULT-VALUE}).")
   int port = 54321;
 
   @Option(
       names = "--pki-dir",
       paramLabel = "DIR",
-      description = "PKI directory with certs/cacert.pem, certs/enginecert.pem, keys/enginekey.pem (default: ${DEFAULT-VALUE}).")
+      description = {
+        "PKI directory in VDSM's layout (default: ${DEFAULT-VALUE}): certs/cacert.pem and the engine's",
+        "certs/enginecert.pem, keys/enginekey.pem, or on a host its own certs/vdsmcert.pem, keys/vdsmkey.pem."
+      })
   Path pkiDir = Path.of("/etc/pki/vdsm");
 
   @Option(names = "--tls", paramLabel = "MODE", description = "required or off (default: ${DEFAULT-VALUE}).")
@@ -122,6 +122,20 @@ public final class VdsmClientMain implements Callable<Integer> {
       })
   String events;
 
+  @Option(
+      names = "--unchecked",
+      description = "Send a method or params the bundled API schema does not know (a host with a newer API).")
+  boolean unchecked;
+
+  @Option(names = {"-v", "--verbose"}, description = "Say which certificate is presented, and the cause of a failure.")
+  boolean verbose;
+
+  @Option(names = {"-h", "--help"}, description = "Show this help; after NAMESPACE [METHOD], describe them.")
+  boolean help;
+
+  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+  boolean version;
+
   @Parameters(index = "0", arity = "0..1", paramLabel = "NAMESPACE", description = "API namespace, e.g. Host.")
   String namespace;
 
@@ -134,9 +148,14 @@ public final class VdsmClientMain implements Callable<Integer> {
       description = "Parameters; a value that parses as JSON is passed as JSON, any other as a string.")
   List<String> params = new ArrayList<>();
 
+  @Spec CommandSpec spec;
+
   private final PrintStream out;
   private final PrintStream err;
   private final InputStream in;
+  private final ApiHelp api = new ApiHelp(ApiSchema.vdsm());
+  /** Set when an event stream ended because it was asked to (interrupted): the JVM then exits 0. */
+  private volatile boolean stoppedOnRequest;
 
   VdsmClientMain(PrintStream out, PrintStream err, InputStream in) {
     this.out = out;
@@ -145,28 +164,36 @@ public final class VdsmClientMain implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws Exception {
-    if (!"off".equalsIgnoreCase(tls) && !"required".equalsIgnoreCase(tls)) {
-      return usage("--tls must be required or off");
-    }
-    if (timeoutSeconds < 1) {
-      return usage("--timeout must be at least 1 second");
-    }
-    if (events != null) {
-      if (xmlrpc) {
-        return usage("--events needs JSON-RPC/STOMP; the legacy XML-RPC transport has no events");
-      }
-      if (namespace != null) {
-        return usage("--events takes no NAMESPACE METHOD");
-      }
-    } else if (namespace == null || method == null) {
-      return usage("give NAMESPACE and METHOD, e.g. Host getCapabilities (or --events)");
-    }
-    JsonElement callParams;
+  public Integer call() {
     try {
-      callParams = events == null ? buildParams() : null;
-    } catch (IllegalArgumentException e) {
-      return usage(e.getMessage());
+      return execute();
+    } catch (CliException e) {
+      err.println("vdsm-client: " + e.getMessage());
+      if (e.exitCode() == ExitCodes.USAGE) {
+        err.println("Try 'vdsm-client --help' for more information.");
+      }
+      return e.exitCode();
+    }
+  }
+
+  private int execute() throws CliException {
+    if (help || (namespace != null && method == null && events == null)) {
+      out.print(helpText());
+      out.flush();
+      return ExitCodes.OK;
+    }
+    checkOptions();
+    if (events == null && namespace == null) {
+      throw CliException.usage("give NAMESPACE and METHOD, e.g. Host getCapabilities (or --events); 'vdsm-client --help' lists them");
+    }
+    JsonElement callParams = null;
+    if (events == null) {
+      MethodSchema schema = unchecked ? null : api.method(namespace, method);
+      callParams = CallParams.build(schema, params, paramsFile, in);
+    }
+    ClientIdentity identity = "off".equalsIgnoreCase(tls) ? null : ClientIdentity.choose(pkiDir, Instant.now());
+    if (identity != null && verbose) {
+      err.println("vdsm-client: " + identity.describe());
     }
     if (insecure) {
       err.println("*****************************************************************************");
@@ -174,6 +201,46 @@ public final class VdsmClientMain implements Callable<Integer> {
       err.println("WARNING: anyone holding a certificate of this CA can impersonate " + host + ".");
       err.println("*****************************************************************************");
     }
+    try (EngineLayoutView view = identity == null ? null : EngineLayoutView.of(identity, pkiDir);
+        EngineClientFactory factory = factory(view)) {
+      return events != null ? streamEvents(factory, identity) : callOnce(factory, identity, callParams);
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.CONFIG, "cannot use the TLS material in " + pkiDir + ": " + e.getMessage());
+    }
+  }
+
+  private void checkOptions() throws CliException {
+    if (!"off".equalsIgnoreCase(tls) && !"required".equalsIgnoreCase(tls)) {
+      throw CliException.usage("--tls must be required or off, not '" + tls + "'");
+    }
+    if (timeoutSeconds < 1) {
+      throw CliException.usage("--timeout must be at least 1 second");
+    }
+    if (port < 1 || port > 65535) {
+      throw CliException.usage("--port must be between 1 and 65535, not " + port);
+    }
+    if (events != null && xmlrpc) {
+      throw CliException.usage("--events needs JSON-RPC/STOMP; the legacy XML-RPC transport has no events");
+    }
+    if (events != null && namespace != null) {
+      throw CliException.usage("--events takes no NAMESPACE METHOD");
+    }
+  }
+
+  private String helpText() throws CliException {
+    if (namespace == null) {
+      StringBuilder text = new StringBuilder(spec.commandLine().getUsageMessage());
+      text.append(System.lineSeparator());
+      api.namespaceSection().forEach(line -> text.append(line).append(System.lineSeparator()));
+      return text.toString();
+    }
+    if (method == null) {
+      return api.namespaceHelp(namespace);
+    }
+    return api.methodHelp(api.method(namespace, method));
+  }
+
+  private EngineClientFactory factory(EngineLayoutView view) throws IOException {
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     EngineClientFactory.Builder builder =
         EngineClientFactory.builder()
@@ -184,167 +251,71 @@ public final class VdsmClientMain implements Callable<Integer> {
             .whileDisconnected(WhileDisconnected.FAIL_FAST)
             .workerThreads(1)
             .ioThreads(1);
-    if ("off".equalsIgnoreCase(tls)) {
+    if (view == null) {
       builder.plaintext();
     } else {
-      builder.pki(new PkiLayout(pkiDir));
+      builder.pki(view.layout());
     }
-    try (EngineClientFactory factory = builder.build()) {
-      if (xmlrpc) {
-        return printResult(factory.openXmlRpc(host, port), callParams);
-      }
-      HostClient client = factory.connect(host, port).get(timeoutSeconds + 5, TimeUnit.SECONDS);
-      try {
-        return events != null ? streamEvents(client) : printResult(client, callParams);
-      } finally {
-        client.disconnect(Duration.ofSeconds(2));
-      }
-    } catch (ExecutionException e) {
-      return failure(e.getCause());
-    } catch (TimeoutException e) {
-      err.println("vdsm-client: cannot connect to " + host + ":" + port + ": timed out");
-      return EXIT_CONNECTION;
-    } catch (IOException e) {
-      err.println("vdsm-client: cannot read the TLS material in " + pkiDir + ": " + e.getMessage());
-      return EXIT_CONNECTION;
-    }
+    return builder.build();
   }
 
-  private int printResult(HostClient client, JsonElement callParams) throws InterruptedException {
+  private int callOnce(EngineClientFactory factory, ClientIdentity identity, JsonElement callParams) throws CliException, IOException {
+    HostClient client = xmlrpc ? factory.openXmlRpc(host, port) : connect(factory, identity);
     RpcCall rpc = RpcCall.of(namespace + "." + method, callParams).withFlowId(flowId);
     try {
       JsonElement result = client.call(rpc).get(timeoutSeconds + 5, TimeUnit.SECONDS);
       out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(result));
       out.flush();
-      return 0;
+      return ExitCodes.OK;
     } catch (ExecutionException e) {
-      return failure(e.getCause());
+      throw failure(e.getCause(), identity);
     } catch (TimeoutException e) {
-      err.println("vdsm-client: no answer from " + client.name() + " within " + timeoutSeconds + " s");
-      return EXIT_CONNECTION;
-    }
-  }
-
-  /** Prints every matching event as one JSON line until interrupted (0) or the connection goes (2). */
-  private int streamEvents(HostClient client) {
-    String pattern = events.isEmpty() ? host + "|*|*|*" : events;
-    Gson compact = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
-    CompletableFuture<VdsmClientException> lost = new CompletableFuture<>();
-    client.addStateListener((c, state, cause) -> {
-      if (state == HostClient.State.DISCONNECTED || state == HostClient.State.CLOSED) {
-        lost.complete(cause);
-      }
-    });
-    EventSubscription subscription;
-    try {
-      subscription = client.subscribe(pattern, (HostEvent e) -> {
-        JsonObject line = new JsonObject();
-        line.addProperty("event", e.id());
-        line.add("params", e.params());
-        synchronized (out) {
-          out.println(compact.toJson(line));
-          out.flush();
-        }
-      });
-    } catch (IllegalArgumentException e) {
-      return usage(e.getMessage());
-    }
-    if (client.state() != HostClient.State.CONNECTED) {
-      lost.complete(null);
-    }
-    try {
-      VdsmClientException cause = lost.get();
-      err.println("vdsm-client: connection to " + client.name() + " lost"
-          + (cause == null ? "" : ": " + cause.getMessage()));
-      return EXIT_CONNECTION;
+      throw new CliException(ExitCodes.NO_ANSWER, "no answer from " + client.name() + " within " + timeoutSeconds + " s");
     } catch (InterruptedException e) {
-      // Interrupted (Ctrl-C, or the caller): a normal end of the stream.
-      return 0;
-    } catch (ExecutionException e) {
-      return failure(e.getCause());
+      throw new CliException(ExitCodes.NO_ANSWER, "interrupted before " + client.name() + " answered");
     } finally {
-      subscription.cancel();
+      client.disconnect(Duration.ofSeconds(2));
     }
   }
 
-  private JsonElement buildParams() {
-    JsonElement fromFile = paramsFile == null ? null : readParamsFile();
-    JsonObject named = parseParams(params);
-    if (fromFile == null) {
-      return named;
-    }
-    if (fromFile.isJsonArray()) {
-      if (named.size() > 0) {
-        throw new IllegalArgumentException("name=value params cannot be added to positional params from " + paramsFile);
-      }
-      return fromFile;
-    }
-    JsonObject merged = fromFile.getAsJsonObject().deepCopy();
-    for (Map.Entry<String, JsonElement> e : named.entrySet()) {
-      merged.add(e.getKey(), e.getValue());
-    }
-    return merged;
-  }
-
-  private JsonElement readParamsFile() {
-    String text;
+  private int streamEvents(EngineClientFactory factory, ClientIdentity identity) throws CliException {
+    HostClient client = connect(factory, identity);
     try {
-      text = "-".equals(paramsFile)
-          ? new String(in.readAllBytes(), StandardCharsets.UTF_8)
-          : Files.readString(Path.of(paramsFile), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + paramsFile + ": " + e.getMessage());
+      int exit = new EventStream(client, events.isEmpty() ? host + "|*|*|*" : events, out).run();
+      stoppedOnRequest = true;
+      return exit;
+    } finally {
+      client.disconnect(Duration.ofSeconds(2));
     }
-    JsonElement parsed;
+  }
+
+  private HostClient connect(EngineClientFactory factory, ClientIdentity identity) throws CliException {
     try {
-      parsed = JsonParser.parseString(text);
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException(paramsFile + " is not JSON: " + e.getMessage());
+      return factory.connect(host, port).get(timeoutSeconds + 5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw failure(e.getCause(), identity);
+    } catch (TimeoutException e) {
+      throw new CliException(ExitCodes.NO_ANSWER, "cannot connect to " + host + ":" + port + ": timed out");
+    } catch (InterruptedException e) {
+      throw new CliException(ExitCodes.NO_ANSWER, "interrupted while connecting to " + host + ":" + port);
     }
-    if (!parsed.isJsonObject() && !parsed.isJsonArray()) {
-      throw new IllegalArgumentException(paramsFile + " must hold a JSON object or array");
-    }
-    return parsed;
   }
 
-  private int usage(String message) {
-    err.println("vdsm-client: " + message);
-    err.println("Try 'vdsm-client --help' for more information.");
-    return EXIT_USAGE;
-  }
-
-  private int failure(Throwable cause) {
+  /** The one-line failure of a call or connection, with its exit code. */
+  private CliException failure(Throwable cause, ClientIdentity identity) {
     if (cause instanceof JsonRpcErrorException rpc) {
-      err.println("vdsm-client: error " + rpc.code() + ": " + rpc.error().message());
-      return EXIT_RPC_ERROR;
+      return new CliException(ExitCodes.RPC_ERROR, "error " + rpc.code() + ": " + rpc.error().message());
+    }
+    if (verbose) {
+      FailureAdvice.describeChain(cause).forEach(line -> err.println("vdsm-client: cause: " + line));
+    }
+    if (cause instanceof ConnectionLostException lost) {
+      return new CliException(ExitCodes.NO_ANSWER, new FailureAdvice(host, port, identity).explain(lost));
     }
     if (cause instanceof VdsmClientException failure) {
-      err.println("vdsm-client: " + failure.getMessage());
-      return EXIT_CONNECTION;
+      return new CliException(ExitCodes.NO_ANSWER, failure.getMessage());
     }
-    err.println("vdsm-client: " + cause);
-    return EXIT_CONNECTION;
-  }
-
-  /** {@code name=value} pairs to a params object; values that are JSON stay JSON. */
-  static JsonObject parseParams(List<String> pairs) {
-    JsonObject named = new JsonObject();
-    for (String pair : pairs) {
-      int eq = pair.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("parameters are name=value, got '" + pair + "'");
-      }
-      named.add(pair.substring(0, eq), value(pair.substring(eq + 1)));
-    }
-    return named;
-  }
-
-  private static JsonElement value(String text) {
-    try {
-      return JsonParser.parseString(text);
-    } catch (JsonParseException e) {
-      return new JsonPrimitive(text);
-    }
+    return new CliException(ExitCodes.NO_ANSWER, String.valueOf(cause));
   }
 
   /** picocli's version text. */
@@ -362,33 +333,60 @@ public final class VdsmClientMain implements Callable<Integer> {
 
   /** As {@link #run(String[], PrintStream, PrintStream)} with {@code in} as standard input ({@code -f -}). */
   public static int run(String[] args, PrintStream out, PrintStream err, InputStream in) {
-    CommandLine cl = new CommandLine(new VdsmClientMain(out, err, in));
-    cl.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
-    cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+    return execute(new VdsmClientMain(out, err, in), args);
+  }
+
+  private static int execute(VdsmClientMain command, String[] args) {
+    CommandLine cl = new CommandLine(command);
+    PrintWriter errWriter = new PrintWriter(command.err, true, StandardCharsets.UTF_8);
+    cl.setOut(new PrintWriter(command.out, true, StandardCharsets.UTF_8));
+    cl.setErr(errWriter);
+    cl.setParameterExceptionHandler((e, arguments) -> {
+      errWriter.println("vdsm-client: " + e.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, errWriter);
+      errWriter.println("Try 'vdsm-client --help' for more information.");
+      return ExitCodes.USAGE;
+    });
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      errWriter.println("vdsm-client: internal error: " + e + (command.verbose ? "" : " (-v shows where)"));
+      if (command.verbose) {
+        e.printStackTrace(errWriter);
+      }
+      return ExitCodes.SOFTWARE;
+    });
     return cl.execute(args);
   }
 
+  /**
+   * The command-line entry. SIGINT or SIGTERM interrupt the main thread: an event stream then ends
+   * normally, closes its connection (UNSUBSCRIBE, DISCONNECT) and the process exits 0; a call in
+   * progress is abandoned and the process ends as the signal says (130, 143).
+   */
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "vdsm-client-logback.xml");
     }
-    // Ctrl-C: interrupt the main thread (an event stream ends normally) and let it close the
-    // connection cleanly, for at most three seconds.
+    VdsmClientMain command = new VdsmClientMain(System.out, System.err, System.in);
     Thread main = Thread.currentThread();
     Thread hook = new Thread(() -> {
       main.interrupt();
       try {
-        main.join(3_000);
+        main.join(5_000);
       } catch (InterruptedException ignored) {
         // exiting anyway
       }
+      if (command.stoppedOnRequest && !main.isAlive()) {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(ExitCodes.OK); // a requested stop that ended cleanly is a success
+      }
     }, "vdsm-client-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    int exit = run(args, System.out, System.err);
+    int exit = execute(command, args);
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {
-      return; // Ctrl-C: the JVM is already exiting (System.exit here would block until the hook ends)
+      return; // a signal: the hook decides the exit status (System.exit here would block until it ends)
     }
     System.exit(exit);
   }

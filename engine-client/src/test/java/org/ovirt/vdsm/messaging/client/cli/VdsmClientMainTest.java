@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.ovirt.vdsm.messaging.ExitCodes;
 import org.ovirt.vdsm.messaging.client.EngineClientFactory;
 import org.ovirt.vdsm.messaging.client.internal.FakeStompPeer;
 import org.ovirt.vdsm.messaging.client.internal.xmlrpc.FakeXmlRpcServer;
@@ -91,7 +92,7 @@ class VdsmClientMainTest {
 
   @Test
   void printsTheResultAsJson() {
-    Run r = run("Host", "echo", "message=hello", "count=3", "flag=true");
+    Run r = run("--unchecked", "Host", "echo", "message=hello", "count=3", "flag=true");
     assertThat(r.exit).as(r.err).isZero();
     JsonObject result = JsonParser.parseString(r.out).getAsJsonObject();
     assertThat(result.get("method").getAsString()).isEqualTo("Host.echo");
@@ -102,7 +103,7 @@ class VdsmClientMainTest {
   void readsParamsFromAFileAndNameValuePairsWin() throws Exception {
     Path file = dir.resolve("params.json");
     Files.writeString(file, "{\"vmID\":\"v1\",\"vmParams\":{\"memSize\":1024},\"extra\":1}");
-    Run r = run("-f", file.toString(), "VM", "create", "extra=2");
+    Run r = run("--unchecked", "-f", file.toString(), "VM", "create", "extra=2");
     assertThat(r.exit).as(r.err).isZero();
     assertThat(JsonParser.parseString(r.out).getAsJsonObject().get("params"))
         .isEqualTo(JsonParser.parseString("{\"vmID\":\"v1\",\"vmParams\":{\"memSize\":1024},\"extra\":2}"));
@@ -124,25 +125,33 @@ class VdsmClientMainTest {
 
   @Test
   void aHostErrorExitsOne() {
-    Run r = run("Host", "fail");
+    Run r = run("--unchecked", "Host", "fail");
     assertThat(r.exit).isEqualTo(VdsmClientMain.EXIT_RPC_ERROR);
     assertThat(r.out).isEmpty();
     assertThat(r.err).contains("100").contains("General Exception");
   }
 
   @Test
-  void badUsageExitsSixtyFour() throws Exception {
-    Path notJson = dir.resolve("bad.json");
-    Files.writeString(notJson, "{nope");
-    assertThat(run("Host").exit).isEqualTo(VdsmClientMain.EXIT_USAGE);
-    assertThat(run("Host", "echo", "novalue").exit).isEqualTo(VdsmClientMain.EXIT_USAGE);
-    assertThat(run("--tls", "maybe", "Host", "ping2").exit).isEqualTo(VdsmClientMain.EXIT_USAGE);
-    assertThat(run("-f", notJson.toString(), "Host", "ping2").exit).isEqualTo(VdsmClientMain.EXIT_USAGE);
-    assertThat(run("-f", dir.resolve("missing.json").toString(), "Host", "ping2").exit).isEqualTo(VdsmClientMain.EXIT_USAGE);
-    assertThat(run("--xmlrpc", "--events").exit).isEqualTo(VdsmClientMain.EXIT_USAGE);
-    assertThat(run("--events", "Host", "ping2").exit).isEqualTo(VdsmClientMain.EXIT_USAGE);
-    assertThat(run("--events", "*|*|*|*").exit).isEqualTo(VdsmClientMain.EXIT_USAGE);
-    assertThat(run("--no-such-option", "Host", "ping2").exit).isEqualTo(VdsmClientMain.EXIT_USAGE);
+  void badUsageExitsSixtyFourWithOneLineAndAHint() {
+    for (String[] args : List.of(
+        new String[] {"Host", "echo", "novalue"},
+        new String[] {"--tls", "maybe", "Host", "ping2"},
+        new String[] {"--port", "70000", "Host", "ping2"},
+        new String[] {"--xmlrpc", "--events"},
+        new String[] {"--events", "Host", "ping2"},
+        new String[] {"--no-such-option", "Host", "ping2"},
+        new String[] {"--port", "many", "Host", "ping2"})) {
+      Run r = run(args);
+      assertThat(r.exit).as(String.join(" ", args) + ": " + r.err).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.out).isEmpty();
+      assertThat(r.err).startsWith("vdsm-client: ").doesNotContain("\tat ", "Exception");
+      assertThat(r.err.lines().filter(l -> !l.startsWith("Try 'vdsm-client --help'") && !l.startsWith("Did you mean")
+          && !l.startsWith("Possible solutions"))).as(r.err).hasSize(1);
+    }
+    assertThat(peer.connections()).as("no usage error connects").isEmpty();
+    Run everything = run("--events", "*|*|*|*");
+    assertThat(everything.exit).isEqualTo(ExitCodes.USAGE);
+    assertThat(everything.err).startsWith("vdsm-client: ");
   }
 
   @Test
