@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -207,6 +208,7 @@ class JsonRpcInvalidInputTest {
   }
 
   @Test
+  @Tag("slow") // thousands of inputs: left out of the mutation run
   void neverThrowsOnMutatedInput() {
     List<String> seeds =
         List.of(
