@@ -122,6 +122,17 @@ public final class VdsmClientMain implements Callable<Integer> {
       })
   String events;
 
+  @Option(names = "--broker", paramLabel = "URL", description = {
+      "Reach the host through an external broker (Artemis, RabbitMQ): stomp+ssl://HOST:PORT",
+      "(stomp://HOST:PORT plaintext, development only); repeat for a cluster, tried in order."})
+  List<String> brokers = new ArrayList<>();
+
+  @Option(names = "--host-id", paramLabel = "ID", description = "With --broker: the id of the host to call.")
+  String hostId;
+
+  @Option(names = "--engine-id", paramLabel = "ID", description = "With --broker: the engine id of the reply queue (default: vdsm-client-<random>).")
+  String engineId;
+
   @Parameters(index = "0", arity = "0..1", paramLabel = "NAMESPACE", description = "API namespace, e.g. Host.")
   String namespace;
 
@@ -163,7 +174,14 @@ public final class VdsmClientMain implements Callable<Integer> {
       return usage("give NAMESPACE and METHOD, e.g. Host getCapabilities (or --events)");
     }
     JsonElement callParams;
+    BrokerTarget viaBroker = null;
     try {
+      if (!brokers.isEmpty() || hostId != null) {
+        if (xmlrpc) {
+          return usage("--broker needs JSON-RPC/STOMP, not --xmlrpc");
+        }
+        viaBroker = BrokerTarget.of(brokers, hostId, engineId, !"off".equalsIgnoreCase(tls));
+      }
       callParams = events == null ? buildParams() : null;
     } catch (IllegalArgumentException e) {
       return usage(e.getMessage());
@@ -193,7 +211,9 @@ public final class VdsmClientMain implements Callable<Integer> {
       if (xmlrpc) {
         return printResult(factory.openXmlRpc(host, port), callParams);
       }
-      HostClient client = factory.connect(host, port).get(timeoutSeconds + 5, TimeUnit.SECONDS);
+      HostClient client = viaBroker != null
+          ? viaBroker.connect(factory, timeout)
+          : factory.connect(host, port).get(timeoutSeconds + 5, TimeUnit.SECONDS);
       try {
         return events != null ? streamEvents(client) : printResult(client, callParams);
       } finally {
@@ -202,7 +222,7 @@ public final class VdsmClientMain implements Callable<Integer> {
     } catch (ExecutionException e) {
       return failure(e.getCause());
     } catch (TimeoutException e) {
-      err.println("vdsm-client: cannot connect to " + host + ":" + port + ": timed out");
+      err.println("vdsm-client: cannot connect to " + (viaBroker != null ? viaBroker.describe() : host + ":" + port) + ": timed out");
       return EXIT_CONNECTION;
     } catch (IOException e) {
       err.println("vdsm-client: cannot read the TLS material in " + pkiDir + ": " + e.getMessage());
@@ -227,7 +247,7 @@ public final class VdsmClientMain implements Callable<Integer> {
 
   /** Prints every matching event as one JSON line until interrupted (0) or the connection goes (2). */
   private int streamEvents(HostClient client) {
-    String pattern = events.isEmpty() ? host + "|*|*|*" : events;
+    String pattern = events.isEmpty() ? client.host() + "|*|*|*" : events;
     Gson compact = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
     CompletableFuture<VdsmClientException> lost = new CompletableFuture<>();
     client.addStateListener((c, state, cause) -> {
