@@ -60,7 +60,8 @@ public final class ArtemisCluster implements AutoCloseable {
                 0,
                 corePorts.get(i),
                 peers,
-                password);
+                password,
+                Optional.empty());
         nodes.add(EmbeddedArtemis.start(settings));
       }
       for (EmbeddedArtemis node : nodes) {

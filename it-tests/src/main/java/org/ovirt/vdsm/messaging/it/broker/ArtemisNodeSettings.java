@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param peerCorePorts the CORE ports of the other cluster members; empty for a single node
  * @param clusterPassword the cluster password (user {@link EmbeddedArtemis#CLUSTER_USER}); empty
  *     for a single node
+ * @param certificateLogin certificate login and per-address roles (security on), or empty for
+ *     security off
  */
 public record ArtemisNodeSettings(
     String name,
@@ -29,7 +31,8 @@ public record ArtemisNodeSettings(
     int plainStompPort,
     int corePort,
     List<Integer> peerCorePorts,
-    Optional<String> clusterPassword) {
+    Optional<String> clusterPassword,
+    Optional<ArtemisCertificateLogin> certificateLogin) {
 
   /** Checks the components. */
   public ArtemisNodeSettings {
@@ -38,6 +41,7 @@ public record ArtemisNodeSettings(
     requireNonNull(pki, "pki");
     requireNonNull(peerCorePorts, "peerCorePorts");
     requireNonNull(clusterPassword, "clusterPassword");
+    requireNonNull(certificateLogin, "certificateLogin");
     peerCorePorts = List.copyOf(peerCorePorts);
     checkPort(stompPort, "stompPort", false);
     checkPort(plainStompPort, "plainStompPort", true);
@@ -50,14 +54,23 @@ public record ArtemisNodeSettings(
   /** A single node with a mutual-TLS STOMP acceptor on a free loopback port and nothing else. */
   public static ArtemisNodeSettings singleNode(String name, Path dataDir, BrokerPki pki) {
     return new ArtemisNodeSettings(
-        name, dataDir, pki, LoopbackPorts.freePort(), 0, 0, List.of(), Optional.empty());
+        name, dataDir, pki, LoopbackPorts.freePort(), 0, 0, List.of(), Optional.empty(),
+        Optional.empty());
   }
 
   /** The same node with a plaintext STOMP acceptor on a free loopback port too. */
   public ArtemisNodeSettings withPlainStomp() {
     return new ArtemisNodeSettings(
         name, dataDir, pki, stompPort, LoopbackPorts.freePort(), corePort, peerCorePorts,
-        clusterPassword);
+        clusterPassword, certificateLogin);
+  }
+
+  /** The same node with security on: clients log in by certificate and are authorized by role. */
+  public ArtemisNodeSettings withCertificateLogin(ArtemisCertificateLogin login) {
+    requireNonNull(login, "login");
+    return new ArtemisNodeSettings(
+        name, dataDir, pki, stompPort, plainStompPort, corePort, peerCorePorts, clusterPassword,
+        Optional.of(login));
   }
 
   /** Whether this node is a cluster member. */

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * An ActiveMQ Artemis broker running in this JVM on 127.0.0.1, for tests and the demo: a STOMP
  * acceptor over mutual TLS (PEM material of a {@link BrokerPki}), optionally a plaintext STOMP
  * acceptor, and for a cluster member a CORE acceptor with static connectors to its peers.
- * Persistence, security and JMX are off; every address ({@code #}) is auto-created and
+ * Persistence and JMX are off, and so is security unless {@link ArtemisCertificateLogin} is given;
+ * every address ({@code #}) is auto-created and
  * auto-deleted; {@code /queue/} is the anycast prefix and {@code /topic/} the multicast prefix.
  * {@link #stop()} and {@link #start()} may be repeated: the node comes back on the same ports, with
  * no messages (nothing is persisted).
@@ -79,6 +80,9 @@ public final class EmbeddedArtemis implements AutoCloseable {
     quietAuditLoggers();
     long started = System.nanoTime();
     EmbeddedActiveMQ embedded = new EmbeddedActiveMQ().setConfiguration(configuration());
+    settings
+        .certificateLogin()
+        .ifPresent(login -> embedded.setSecurityManager(login.securityManager()));
     try {
       embedded.start();
     } catch (Exception e) {
@@ -193,7 +197,8 @@ public final class EmbeddedArtemis implements AutoCloseable {
     config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
     config.setNodeManagerLockDirectory(dir.resolve("lock").toString());
     config.setPersistenceEnabled(false);
-    config.setSecurityEnabled(false);
+    config.setSecurityEnabled(settings.certificateLogin().isPresent());
+    settings.certificateLogin().ifPresent(login -> config.setSecurityRoles(login.securityRoles()));
     config.setJMXManagementEnabled(false);
     // The analyzer halts a broker whose threads stall; a loaded 2-core CI machine must not trip it.
     config.setCriticalAnalyzer(false);

@@ -23,8 +23,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class RabbitMqNode implements AutoCloseable {
 
-  /** The foreground start script ({@code /usr/sbin/rabbitmq-server} would su and cd). */
-  public static final Path SERVER_SCRIPT = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
+  /**
+   * The foreground start script: Debian's {@code /usr/lib/rabbitmq/bin/rabbitmq-server} ({@code
+   * /usr/sbin/rabbitmq-server} would su and cd), or the system property {@code
+   * vdsm.it.rabbitmq.server} (to try the "not installed" path, or another installation).
+   */
+  public static final Path SERVER_SCRIPT =
+      Path.of(
+          System.getProperty("vdsm.it.rabbitmq.server", "/usr/lib/rabbitmq/bin/rabbitmq-server"));
 
   /** What to install when {@link #SERVER_SCRIPT} is missing. */
   public static final String INSTALL_HINT =

@@ -1,11 +1,13 @@
 package org.ovirt.vdsm.messaging.it.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +20,9 @@ import org.ovirt.vdsm.messaging.stomp.StompFrame;
 import org.ovirt.vdsm.messaging.testing.RawStompClient;
 
 /**
- * The destination layout through one embedded Artemis node over mutual TLS, plus what only this
- * fixture offers: a plaintext acceptor for development and a restart on the same port.
+ * The destination layout through one embedded Artemis node over mutual TLS with certificate login
+ * and per-host authorization, plus what only this fixture offers: a plaintext acceptor for
+ * development and a restart on the same port.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ArtemisSingleNodeTest extends BrokerLayoutContract {
@@ -31,9 +34,12 @@ class ArtemisSingleNodeTest extends BrokerLayoutContract {
   @BeforeAll
   static void start() throws Exception {
     pki = BrokerPki.generate(dir.resolve("pki"));
+    ArtemisCertificateLogin login =
+        ArtemisCertificateLogin.write(dir.resolve("login"), pki, List.of(HOST, OTHER_HOST));
     artemis =
         EmbeddedArtemis.start(
             ArtemisNodeSettings.singleNode("artemis-single", dir.resolve("artemis"), pki)
+                .withCertificateLogin(login)
                 .withPlainStomp());
   }
 
@@ -75,15 +81,47 @@ class ArtemisSingleNodeTest extends BrokerLayoutContract {
   }
 
   @Test
-  void plaintextAcceptorServesDevelopmentClients() throws Exception {
+  void hostCannotConsumeAnotherHostsRequests() throws Exception {
+    try (StompTestClient host = host(HOST)) {
+      assertThatThrownBy(() -> host.subscribe("steal", requests(OTHER_HOST, "virt")))
+          .isInstanceOf(IOException.class);
+      assertThat(host.error().get().header("message"))
+          .isEqualTo(
+              "AMQ229032 User host1 does not have permission='CREATE_ADDRESS' on address "
+                  + "vdsm.requests.host2.virt");
+    }
+  }
+
+  @Test
+  void hostCannotConsumeTheEngineReplies() throws Exception {
+    try (StompTestClient host = host(HOST)) {
+      assertThatThrownBy(() -> host.subscribe("steal", replies("e-security")))
+          .isInstanceOf(IOException.class);
+      // The host may create the reply address (it sends replies) but not consume: Artemis says
+      // only that the subscription failed.
+      assertThat(host.error().get().header("message"))
+          .isEqualTo("AMQ339016 Error creating subscription steal");
+    }
+  }
+
+  @Test
+  void certificateOfTheCaWithoutAUserIsRefused() throws Exception {
+    assertThatThrownBy(
+            () -> StompTestClient.connect(pki.client("host3").sslContext(), artemis.stompPort(), WAIT))
+        .isInstanceOf(IOException.class);
+  }
+
+  /** The development acceptor has no client certificate, so certificate login refuses it. */
+  @Test
+  void plaintextAcceptorAnswersDevelopmentClients() throws Exception {
     try (RawStompClient raw =
         new RawStompClient(
             new InetSocketAddress(LoopbackPorts.HOST, artemis.plainStompPort()),
             Duration.ofSeconds(10))) {
       raw.send("CONNECT\naccept-version:1.2\nhost:/\nheart-beat:0,0\n\n\0");
-      RawStompClient.Frame connected = raw.readFrame();
-      assertThat(connected.command()).isEqualTo("CONNECTED");
-      assertThat(connected.header("version")).isEqualTo("1.2");
+      RawStompClient.Frame answer = raw.readFrame();
+      assertThat(answer.command()).isEqualTo("ERROR");
+      assertThat(answer.header("message")).contains("User name [null] or password is invalid");
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +40,8 @@ class RabbitMqTest extends BrokerLayoutContract {
   static void start() throws Exception {
     if (!RabbitMqNode.isInstalled()) {
       log.warn(SKIPPED);
+      return; // every test is then skipped, one by one, by requireRabbitMq()
     }
-    assumeTrue(RabbitMqNode.isInstalled(), SKIPPED);
     pki = BrokerPki.generate(dir.resolve("pki"));
     rabbit =
         RabbitMqNode.start(
@@ -57,6 +58,12 @@ class RabbitMqTest extends BrokerLayoutContract {
         "RabbitMQ ready in {} ms, RSS {}",
         rabbit.lastStartTime().toMillis(),
         rabbit.residentMemoryBytes().map(b -> b / (1024 * 1024) + " MiB").orElse("unknown"));
+  }
+
+  /** Each test is reported as skipped, with the reason, when there is no RabbitMQ. */
+  @BeforeEach
+  void requireRabbitMq() {
+    assumeTrue(rabbit != null, SKIPPED);
   }
 
   @AfterAll
