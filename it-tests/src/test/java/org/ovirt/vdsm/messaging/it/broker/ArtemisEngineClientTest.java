@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * engine-client's broker mode through one embedded Artemis node over mutual TLS, and {@code
+ * engine-client's broker mode through one embedded Artemis node over mutual TLS with certificate
+ * login and per-host roles, and {@code
  * vdsm-client --broker} against it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -35,7 +36,10 @@ class ArtemisEngineClientTest extends EngineThroughBrokerContract {
   @BeforeAll
   static void start() throws Exception {
     pki = BrokerPki.generate(dir.resolve("pki"));
-    artemis = EmbeddedArtemis.start(ArtemisNodeSettings.singleNode("artemis-engine", dir.resolve("artemis"), pki));
+    ArtemisCertificateLogin login =
+        ArtemisCertificateLogin.write(dir.resolve("login"), pki, List.of(HOST, OTHER_HOST, DOWN_HOST));
+    artemis = EmbeddedArtemis.start(ArtemisNodeSettings.singleNode("artemis-engine", dir.resolve("artemis"), pki)
+        .withCertificateLogin(login));
   }
 
   @AfterAll
