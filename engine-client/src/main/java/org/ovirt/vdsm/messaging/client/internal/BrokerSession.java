@@ -6,12 +6,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -21,12 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.ovirt.vdsm.messaging.client.ConnectionLostException;
 import org.ovirt.vdsm.messaging.client.ConnectionLostException.Reason;
 import org.ovirt.vdsm.messaging.destinations.BrokerDestinations;
-import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
-import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
-import org.ovirt.vdsm.messaging.stomp.StompCommand;
 import org.ovirt.vdsm.messaging.stomp.StompFrame;
-import org.ovirt.vdsm.messaging.stomp.StompHeaders;
 import org.ovirt.vdsm.messaging.stomp.client.SessionEnd;
 import org.ovirt.vdsm.messaging.stomp.client.StompClientSession;
 import org.ovirt.vdsm.messaging.stomp.client.StompConnector;
@@ -51,25 +43,21 @@ import org.slf4j.LoggerFactory;
 public final class BrokerSession {
   private static final Logger log = LoggerFactory.getLogger(BrokerSession.class);
 
-  /** The subscription id of the reply queue. */
-  static final String REPLY_SUBSCRIPTION = "replies";
   /** What is offered when the factory's heart-beat is 0,0: through a broker heart-beats are always on. */
   static final HeartBeat DEFAULT_HEART_BEAT = new HeartBeat(10_000, 10_000);
 
   private enum Phase { NEW, CONNECTING, SUBSCRIBING, READY, BACKOFF, CLOSING, CLOSED }
 
   private final String engineId;
-  private final List<BrokerUrl> urls;
+  private final BrokerEndpoints endpoints;
   private final BrokerDestinations destinations;
   private final BrokerRequestFrames frames;
   private final ClientContext ctx;
-  private final StompConnector tls;
-  private final StompConnector plain;
   private final EventLoop loop;
   private final HeartBeat heartBeat;
   private final String name;
-  private final ReplyDemux<BrokerTransport> demux = new ReplyDemux<>();
-  private final SerialLane replies;
+  private final BrokerReplies replies;
+  private final BrokerSubscriptions subscriptions;
   private final AtomicLong sessions = new AtomicLong();
   private final CompletableFuture<Void> firstSession = new CompletableFuture<>();
   private final CompletableFuture<Boolean> closed = new CompletableFuture<>();
@@ -80,10 +68,7 @@ public final class BrokerSession {
   private Phase phase = Phase.NEW;
   private StompClientSession session;
   private final LinkedHashSet<BrokerTransport> transports = new LinkedHashSet<>();
-  private final Map<String, BrokerTransport> eventSubscriptions = new HashMap<>();
-  private long subscriptionCounter;
   private int failures;
-  private int urlIndex;
   private boolean disconnectConfirmed;
   private String subscribeReceipt;
   private String disconnectReceipt;
@@ -98,24 +83,15 @@ public final class BrokerSession {
   public BrokerSession(String engineId, List<BrokerUrl> urls, BrokerDestinations destinations, ClientContext ctx,
       StompConnector tls, StompConnector plain) {
     this.engineId = BrokerDestinations.checkId(engineId, "engineId");
-    this.urls = List.copyOf(requireNonNull(urls, "urls"));
-    if (this.urls.isEmpty()) {
-      throw new IllegalArgumentException("at least one broker URL is needed");
-    }
+    this.endpoints = new BrokerEndpoints(urls, tls, plain);
     this.destinations = requireNonNull(destinations, "destinations");
     this.ctx = requireNonNull(ctx, "ctx");
-    this.tls = tls;
-    this.plain = requireNonNull(plain, "plain");
-    for (BrokerUrl url : this.urls) {
-      if (url.tls() && tls == null) {
-        throw new IllegalStateException(url + " needs TLS: build the factory with pki(...)");
-      }
-    }
     this.frames = new BrokerRequestFrames(destinations, destinations.replies(engineId), engineId);
     this.loop = ctx.group().next();
     this.heartBeat = ctx.heartBeat().equals(HeartBeat.NONE) ? DEFAULT_HEART_BEAT : ctx.heartBeat();
     this.name = "broker session of " + engineId;
-    this.replies = new SerialLane(name + " replies", ctx.workers(), ctx.parseBacklogBytes());
+    this.replies = new BrokerReplies(name, frames.replyTo(), ctx);
+    this.subscriptions = new BrokerSubscriptions(destinations.eventPrefix());
   }
 
   /** The engine id. */
@@ -125,7 +101,7 @@ public final class BrokerSession {
 
   /** The broker URLs, in the order they are tried. */
   public List<BrokerUrl> urls() {
-    return urls;
+    return endpoints.all();
   }
 
   /** The engine's reply destination. */
@@ -169,7 +145,7 @@ public final class BrokerSession {
 
   /** How many calls are in flight through the broker (all hosts). */
   public int callsInFlight() {
-    return demux.activeCount();
+    return replies.inFlight();
   }
 
   /** Starts connecting. */
@@ -212,16 +188,11 @@ public final class BrokerSession {
   /** On the loop: {@code t} closed; its event subscription goes. */
   void detach(BrokerTransport t) {
     transports.remove(t);
-    String id = t.eventSubscription;
-    if (id != null) {
-      eventSubscriptions.remove(id);
-      t.eventSubscription = null;
-      if (session != null && (phase == Phase.READY || phase == Phase.SUBSCRIBING)) {
-        session.unsubscribe(id);
-        session.flush();
-      }
+    boolean live = session != null && (phase == Phase.READY || phase == Phase.SUBSCRIBING);
+    if (subscriptions.unsubscribe(live ? session : null, t)) {
+      session.flush();
     }
-    demux.forget(t);
+    replies.forget(t);
   }
 
   /** On the loop, while ready: writes the SEND of {@code request} of {@code t} (the caller flushes). */
@@ -229,10 +200,7 @@ public final class BrokerSession {
     StompClientSession s = session;
     Channel ch = s.channel();
     StompFrame frame = frames.send(t.hostId(), request, System.currentTimeMillis());
-    for (OutgoingRequest.Call call : request.calls) {
-      demux.register(call.id, t, request.route().side());
-      call.future.whenComplete((result, failure) -> demux.settled(call.id));
-    }
+    replies.expect(t, request);
     t.calls().written(request, ch);
     s.send(frame).addListener(f -> {
       if (!f.isSuccess()) {
@@ -256,28 +224,14 @@ public final class BrokerSession {
     }
     boolean wanted = t.eventsWanted() && transports.contains(t);
     if (wanted && t.eventSubscription == null) {
-      subscribeEvents(session, t);
+      subscriptions.subscribe(session, t);
       session.flush();
-    } else if (!wanted && t.eventSubscription != null) {
-      eventSubscriptions.remove(t.eventSubscription);
-      session.unsubscribe(t.eventSubscription);
-      t.eventSubscription = null;
+    } else if (!wanted && subscriptions.unsubscribe(session, t)) {
       session.flush();
     }
   }
 
-  private void subscribeEvents(StompClientSession s, BrokerTransport t) {
-    String id = "events-" + (++subscriptionCounter);
-    t.eventSubscription = id;
-    eventSubscriptions.put(id, t);
-    s.subscribe(destinations.eventPrefix() + t.hostId() + ".*", id);
-  }
-
   // ------------------------------------------------------------------------------ connection
-
-  private StompConnector connector(BrokerUrl url) {
-    return url.tls() ? tls : plain;
-  }
 
   /** On the loop: one connection attempt to the current URL. */
   private void attempt() {
@@ -288,10 +242,10 @@ public final class BrokerSession {
     for (BrokerTransport t : List.copyOf(transports)) {
       t.connecting();
     }
-    BrokerUrl url = urls.get(urlIndex);
+    BrokerUrl url = endpoints.current();
     StompClientSession s = new StompClientSession(url.name(), "/", heartBeat, ctx.heartBeatGrace(), new Listener(), "broker");
     session = s;
-    connectTimer = connector(url).open(loop, ctx.workers(), url.host(), url.port(), s,
+    connectTimer = endpoints.connector().open(loop, ctx.workers(), url.host(), url.port(), s,
         () -> session == s && phase == Phase.CONNECTING);
   }
 
@@ -307,19 +261,14 @@ public final class BrokerSession {
       negotiated = heartBeat;
       phase = Phase.SUBSCRIBING;
       subscribeReceipt = "subscribed-" + UUID.randomUUID();
-      s.send(StompFrame.builder(StompCommand.SUBSCRIBE)
-          .header(StompHeaders.DESTINATION, frames.replyTo())
-          .header(StompHeaders.ID, REPLY_SUBSCRIPTION)
-          .header(StompHeaders.ACK, "auto")
-          .header(StompHeaders.RECEIPT, subscribeReceipt)
-          .build());
+      BrokerSubscriptions.subscribeReplies(s, frames.replyTo(), subscribeReceipt);
       for (BrokerTransport t : transports) {
         if (t.eventsWanted()) {
-          subscribeEvents(s, t);
+          subscriptions.subscribe(s, t);
         }
       }
       s.flush();
-      long timeoutMs = connector(urls.get(urlIndex)).connectTimeout().toMillis();
+      long timeoutMs = endpoints.connector().connectTimeout().toMillis();
       connectTimer = loop.schedule(() -> {
         if (session == s && phase == Phase.SUBSCRIBING) {
           s.abort(SessionEnd.Reason.PROTOCOL, "no RECEIPT for SUBSCRIBE " + frames.replyTo() + " within " + timeoutMs + " ms", null);
@@ -345,19 +294,7 @@ public final class BrokerSession {
       if (s != session) {
         return;
       }
-      String subscription = frame.header(StompHeaders.SUBSCRIPTION);
-      Channel ch = s.channel();
-      byte[] body = frame.body();
-      if (REPLY_SUBSCRIPTION.equals(subscription)) {
-        replies.executeFrame(() -> demultiplex(body, ch), body.length, ch);
-        return;
-      }
-      BrokerTransport t = subscription == null ? null : eventSubscriptions.get(subscription);
-      if (t != null) {
-        t.events(frame.header(StompHeaders.DESTINATION), body, ch);
-      } else {
-        log.debug("{}: ignoring MESSAGE for subscription {} ({})", name, subscription, frame.header(StompHeaders.DESTINATION));
-      }
+      subscriptions.dispatch(frame, s.channel(), replies);
     }
 
     @Override
@@ -376,7 +313,7 @@ public final class BrokerSession {
     failures = 0;
     sessions.incrementAndGet();
     log.info("{}: connected to {} (session {}, heart-beat {}), replies on {}",
-        name, urls.get(urlIndex), sessions.get(), negotiated, frames.replyTo());
+        name, endpoints.current(), sessions.get(), negotiated, frames.replyTo());
     for (BrokerTransport t : List.copyOf(transports)) {
       t.sessionUp(s.channel());
     }
@@ -389,17 +326,14 @@ public final class BrokerSession {
     session = null;
     ready = false;
     negotiated = HeartBeat.Negotiated.NONE;
-    eventSubscriptions.clear();
-    for (BrokerTransport t : transports) {
-      t.eventSubscription = null;
-    }
+    subscriptions.sessionEnded();
     cancel(connectTimer);
     if (phase == Phase.CLOSING || phase == Phase.CLOSED) {
       finishClose();
       return;
     }
     failures++;
-    urlIndex = (urlIndex + 1) % urls.size();
+    endpoints.advance();
     Channel ch = s.channel();
     if (!ctx.reconnect().allows(failures)) {
       ConnectionLostException gaveUp = new ConnectionLostException(Reason.GAVE_UP,
@@ -418,25 +352,11 @@ public final class BrokerSession {
     phase = Phase.BACKOFF;
     Duration delay = ctx.reconnect().delay(failures, ThreadLocalRandom.current().nextDouble());
     log.info("{}: {}; next attempt to {} in {} ms (attempt {})",
-        name, failure.getMessage(), urls.get(urlIndex), delay.toMillis(), failures);
+        name, failure.getMessage(), endpoints.current(), delay.toMillis(), failures);
     for (BrokerTransport t : List.copyOf(transports)) {
       t.lost(ch, failure, false);
     }
     reconnectTimer = loop.schedule(this::attempt, delay.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  // ------------------------------------------------------------------------------ answers
-
-  /** On the replies lane: hands one MESSAGE body of the reply queue to the host it answers. */
-  private void demultiplex(byte[] body, Channel from) {
-    JsonRpcPayload payload = JsonRpcCodec.decode(body);
-    Optional<ReplyDemux.Route<BrokerTransport>> route = demux.routeOf(payload);
-    if (route.isEmpty()) {
-      log.warn("{}: an answer on {} for no call of this engine (its call long gone, or not ours): {}",
-          name, frames.replyTo(), new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8));
-      return;
-    }
-    route.get().owner().answers(route.get().side(), frames.replyTo(), body, from);
   }
 
   // ------------------------------------------------------------------------------ close
@@ -471,10 +391,7 @@ public final class BrokerSession {
     firstSession.completeExceptionally(cause);
     StompClientSession s = session;
     if ((was == Phase.READY || was == Phase.SUBSCRIBING) && s != null) {
-      for (String id : new ArrayList<>(eventSubscriptions.keySet())) {
-        s.unsubscribe(id);
-      }
-      s.unsubscribe(REPLY_SUBSCRIPTION);
+      subscriptions.unsubscribeAll(s);
       disconnectReceipt = "disconnect-" + UUID.randomUUID();
       s.disconnect(disconnectReceipt);
       closeTimer = loop.schedule(() -> {
@@ -509,6 +426,6 @@ public final class BrokerSession {
 
   @Override
   public String toString() {
-    return "BrokerSession{" + engineId + ", " + urls + ", " + (ready ? "ready" : "not ready") + "}";
+    return "BrokerSession{" + engineId + ", " + endpoints.all() + ", " + (ready ? "ready" : "not ready") + "}";
   }
 }
