@@ -43,8 +43,11 @@ import org.ovirt.vdsm.messaging.transport.NettyTransport;
  */
 final class StompTestClient implements AutoCloseable {
 
-  /** The heart-beat this client offers: send and expect one every second. */
-  static final String HEART_BEAT = "1000,1000";
+  /**
+   * The heart-beat this client offers: send and expect one every 2 s; a peer silent for three
+   * intervals is dead (margin for a loaded 2-core CI machine).
+   */
+  static final String HEART_BEAT = "2000,2000";
 
   private static final int MAX_QUEUED_MESSAGES = 1024;
 
