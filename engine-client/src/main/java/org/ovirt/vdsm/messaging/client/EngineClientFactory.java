@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContext;
 import org.ovirt.vdsm.messaging.destinations.VdsmDestinations;
 import org.ovirt.vdsm.messaging.stomp.client.StompConnector;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.ovirt.vdsm.messaging.client.internal.BrokerSession;
 import org.ovirt.vdsm.messaging.client.internal.ClientContext;
 import org.ovirt.vdsm.messaging.client.internal.ClientThreads;
+import org.ovirt.vdsm.messaging.destinations.BrokerDestinations;
 import org.ovirt.vdsm.messaging.client.internal.StompHostClient;
 import org.ovirt.vdsm.messaging.client.internal.xmlrpc.JdkTls;
 import org.ovirt.vdsm.messaging.client.internal.xmlrpc.XmlRpcHostClient;
@@ -73,6 +76,7 @@ public final class EngineClientFactory implements AutoCloseable {
   private final ClientThreads threads;
   private final ClientContext context;
   private final Set<HostClient> clients = ConcurrentHashMap.newKeySet();
+  private final Set<BrokerConnection> brokers = ConcurrentHashMap.newKeySet();
   private final Object httpLock = new Object();
   private HttpClient http;
   private volatile boolean closed;
@@ -181,6 +185,42 @@ public final class EngineClientFactory implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens this engine's connection to an external broker (one for every host; see {@link
+   * BrokerConnection}), returned at once: it connects in the background, to the URLs in order, and
+   * again by the reconnect policy whenever the connection is lost, until closed.
+   *
+   * @param engineId the engine id ({@code E} of its reply queue {@code /queue/vdsm.replies.E}),
+   *     letters, digits, {@code -} and {@code _}; two engines on one broker need two ids
+   * @param urls {@code stomp+ssl://HOST:PORT} (mutual TLS with the factory's PKI, the broker's
+   *     certificate checked against HOST unless {@link Builder#verifyHostName} is off) or {@code
+   *     stomp://HOST:PORT} (plain TCP, development only); tried in order on reconnect (a cluster)
+   * @throws IllegalArgumentException for a malformed URL or engine id
+   * @throws IllegalStateException for a TLS URL on a plaintext factory, or when the factory is closed
+   */
+  public BrokerConnection broker(String engineId, List<URI> urls) {
+    return broker(engineId, BrokerDestinations.DEFAULTS, urls);
+  }
+
+  /** {@link #broker(String, List)} with {@link URI}s given one by one. */
+  public BrokerConnection broker(String engineId, URI... urls) {
+    return broker(engineId, List.of(urls));
+  }
+
+  /** {@link #broker(String, List)} with destination prefixes of its own. */
+  public BrokerConnection broker(String engineId, BrokerDestinations destinations, List<URI> urls) {
+    requireNonNull(destinations, "destinations");
+    StompConnector tls = context.connector().ssl() == null ? null : context.connector();
+    StompConnector plain = new StompConnector(
+        context.connector().transport(), null, context.connector().limits(), context.connector().connectTimeout());
+    BrokerSession session = new BrokerSession(engineId, BrokerConnection.parse(urls), destinations, context, tls, plain);
+    checkOpen();
+    BrokerConnection connection = new BrokerConnection(session, context, this::register);
+    brokers.add(connection);
+    session.start();
+    return connection;
+  }
+
   private <C extends HostClient> C register(C client) {
     checkOpen();
     clients.add(client);
@@ -203,6 +243,9 @@ public final class EngineClientFactory implements AutoCloseable {
     List<CompletableFuture<Boolean>> closing = new ArrayList<>();
     for (HostClient c : List.copyOf(clients)) {
       closing.add(c.closeAsync());
+    }
+    for (BrokerConnection b : List.copyOf(brokers)) {
+      closing.add(b.closeAsync());
     }
     try {
       CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);

@@ -135,6 +135,16 @@ public final class VdsmClientMain implements Callable<Integer> {
 
   @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
   boolean version;
+  @Option(names = "--broker", paramLabel = "URL", description = {
+      "Reach the host through an external broker (Artemis, RabbitMQ): stomp+ssl://HOST:PORT",
+      "(stomp://HOST:PORT plaintext, development only); repeat for a cluster, tried in order."})
+  List<String> brokers = new ArrayList<>();
+
+  @Option(names = "--host-id", paramLabel = "ID", description = "With --broker: the id of the host to call.")
+  String hostId;
+
+  @Option(names = "--engine-id", paramLabel = "ID", description = "With --broker: the engine id of the reply queue (default: vdsm-client-<random>).")
+  String engineId;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "NAMESPACE", description = "API namespace, e.g. Host.")
   String namespace;
@@ -154,6 +164,7 @@ public final class VdsmClientMain implements Callable<Integer> {
   private final PrintStream err;
   private final InputStream in;
   private final ApiHelp api = new ApiHelp(ApiSchema.vdsm());
+  private BrokerTarget viaBroker;
   /** Set when an event stream ended because it was asked to (interrupted): the JVM then exits 0. */
   private volatile boolean stoppedOnRequest;
 
@@ -225,6 +236,16 @@ public final class VdsmClientMain implements Callable<Integer> {
     if (events != null && namespace != null) {
       throw CliException.usage("--events takes no NAMESPACE METHOD");
     }
+    if (!brokers.isEmpty() || hostId != null) {
+      if (xmlrpc) {
+        throw CliException.usage("--broker needs JSON-RPC/STOMP, not --xmlrpc");
+      }
+      try {
+        viaBroker = BrokerTarget.of(brokers, hostId, engineId, !"off".equalsIgnoreCase(tls));
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(e.getMessage());
+      }
+    }
   }
 
   private String helpText() throws CliException {
@@ -281,7 +302,8 @@ public final class VdsmClientMain implements Callable<Integer> {
   private int streamEvents(EngineClientFactory factory, ClientIdentity identity) throws CliException {
     HostClient client = connect(factory, identity);
     try {
-      int exit = new EventStream(client, events.isEmpty() ? host + "|*|*|*" : events, out).run();
+      String everything = (viaBroker != null ? client.host() : host) + "|*|*|*";
+      int exit = new EventStream(client, events.isEmpty() ? everything : events, out).run();
       stoppedOnRequest = true;
       return exit;
     } finally {
@@ -290,14 +312,17 @@ public final class VdsmClientMain implements Callable<Integer> {
   }
 
   private HostClient connect(EngineClientFactory factory, ClientIdentity identity) throws CliException {
+    String target = viaBroker != null ? viaBroker.describe() : host + ":" + port;
     try {
-      return factory.connect(host, port).get(timeoutSeconds + 5, TimeUnit.SECONDS);
+      return viaBroker != null
+          ? viaBroker.connect(factory, Duration.ofSeconds(timeoutSeconds))
+          : factory.connect(host, port).get(timeoutSeconds + 5, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw failure(e.getCause(), identity);
     } catch (TimeoutException e) {
-      throw new CliException(ExitCodes.NO_ANSWER, "cannot connect to " + host + ":" + port + ": timed out");
+      throw new CliException(ExitCodes.NO_ANSWER, "cannot connect to " + target + ": timed out");
     } catch (InterruptedException e) {
-      throw new CliException(ExitCodes.NO_ANSWER, "interrupted while connecting to " + host + ":" + port);
+      throw new CliException(ExitCodes.NO_ANSWER, "interrupted while connecting to " + target);
     }
   }
 

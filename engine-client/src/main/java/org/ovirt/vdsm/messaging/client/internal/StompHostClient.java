@@ -68,6 +68,18 @@ public final class StompHostClient implements HostClient, TransportListener {
   /** The last state told to listeners; loop-confined. */
   private State announced = State.CONNECTING;
 
+  /** Makes the transport of a new host client, given the client's parts. */
+  @FunctionalInterface
+  public interface TransportFactory {
+    /**
+     * @param name the client's name, for messages
+     * @param loop the client's event loop (its deadline timers run there)
+     * @param calls the client's call tracker
+     * @param listener the client
+     */
+    HostTransport make(String name, EventLoop loop, CallTracker calls, TransportListener listener);
+  }
+
   /**
    * A client of the host at {@code host:port} over a {@link DirectTransport}.
    *
@@ -75,12 +87,21 @@ public final class StompHostClient implements HostClient, TransportListener {
    *     reconnect policy, or ends the client
    */
   public StompHostClient(String host, int port, ClientContext ctx, HostOptions options, boolean retryBeforeFirstSession) {
+    this(host, checkPort(port), nameOf(host, port), ctx, options,
+        (name, loop, calls, listener) -> new DirectTransport(host, port, name, ctx, loop, retryBeforeFirstSession, calls, listener));
+  }
+
+  /**
+   * A client of host {@code host} over the transport {@code transports} makes (a {@link
+   * BrokerTransport}, for instance).
+   *
+   * @param port what {@link #port()} reports
+   * @param name the client's name, for messages
+   */
+  public StompHostClient(String host, int port, String name, ClientContext ctx, HostOptions options, TransportFactory transports) {
     this.host = requireNonNull(host, "host");
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port out of range: " + port);
-    }
     this.port = port;
-    this.name = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    this.name = requireNonNull(name, "name");
     this.ctx = requireNonNull(ctx, "ctx");
     this.options = requireNonNull(options, "options");
     this.loop = ctx.group().next();
@@ -89,8 +110,20 @@ public final class StompHostClient implements HostClient, TransportListener {
     this.calls = new CallTracker(name, ctx.maxPendingCalls(), loop, answers,
         response -> ctx.unmatchedResponses().accept(this, response), this::forgetUnsent);
     this.events = new EventRouter(host, name, ctx.events(), ctx.eventQueueCapacity(), this::eventInterestChanged);
-    this.transport = new DirectTransport(host, port, name, ctx, loop, retryBeforeFirstSession, calls, this);
+    this.transport = requireNonNull(transports, "transports").make(name, loop, calls, this);
     this.irs = new SideView(this, Side.IRS);
+  }
+
+  private static int checkPort(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    return port;
+  }
+
+  private static String nameOf(String host, int port) {
+    requireNonNull(host, "host");
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
   private void forgetUnsent(OutgoingRequest request) {
