@@ -62,6 +62,10 @@ class ProtocolDetectionSocketTest {
   static Channel required;
   static Channel optional;
   static Channel off;
+  // The tests that only check what is served use listeners with generous timeouts: a TLS handshake
+  // on a loaded 2-core machine can take longer than SHORT, and these tests are not about timeouts.
+  static Channel patientRequired;
+  static Channel patientOptional;
 
   /** Answers the first bytes of a connection with {@code <protocol>|<those bytes>}, then echoes. */
   static final class Echo extends ChannelInboundHandlerAdapter {
@@ -86,12 +90,16 @@ class ProtocolDetectionSocketTest {
   }
 
   private static Channel listen(TlsMode mode, SslContext ssl) {
+    return listen(mode, ssl, SHORT);
+  }
+
+  private static Channel listen(TlsMode mode, SslContext ssl, Duration timeouts) {
     DetectionSettings settings =
         new DetectionSettings(
             mode,
             ssl,
-            SHORT,
-            SHORT,
+            timeouts,
+            timeouts,
             List.of(
                 CommandLineDetector.stomp(p -> p.addLast(new Echo("stomp"))),
                 CommandLineDetector.http(p -> p.addLast(new Echo("http")))));
@@ -120,11 +128,13 @@ class ProtocolDetectionSocketTest {
     required = listen(TlsMode.REQUIRED, server);
     optional = listen(TlsMode.OPTIONAL, server);
     off = listen(TlsMode.OFF, null);
+    patientRequired = listen(TlsMode.REQUIRED, server, READ);
+    patientOptional = listen(TlsMode.OPTIONAL, server, READ);
   }
 
   @AfterAll
   static void stop() {
-    for (Channel c : new Channel[] {required, optional, off}) {
+    for (Channel c : new Channel[] {required, optional, off, patientRequired, patientOptional}) {
       if (c != null) {
         c.close().syncUninterruptibly();
       }
@@ -181,10 +191,10 @@ class ProtocolDetectionSocketTest {
 
   @Test
   void requiredServesTlsStompAndHttp() throws Exception {
-    try (SSLSocket s = tls(required)) {
+    try (SSLSocket s = tls(patientRequired)) {
       assertThat(send(s, STOMP, "stomp|" + STOMP)).isEqualTo("stomp|" + STOMP);
     }
-    try (SSLSocket s = tls(required)) {
+    try (SSLSocket s = tls(patientRequired)) {
       assertThat(send(s, HTTP, "http|" + HTTP)).isEqualTo("http|" + HTTP);
     }
   }
@@ -195,23 +205,23 @@ class ProtocolDetectionSocketTest {
       s.getOutputStream().write(STOMP.getBytes(StandardCharsets.ISO_8859_1));
       assertThat(closedByServer(s)).isTrue();
     }
-    try (SSLSocket s = tls(required)) {
+    try (SSLSocket s = tls(patientRequired)) {
       assertThat(send(s, STOMP, "stomp|" + STOMP)).isEqualTo("stomp|" + STOMP);
     }
   }
 
   @Test
   void optionalServesTlsAndPlaintextOnOnePort() throws Exception {
-    try (SSLSocket t = tls(optional); Socket p = plain(optional)) {
+    try (SSLSocket t = tls(patientOptional); Socket p = plain(patientOptional)) {
       assertThat(send(p, STOMP, "stomp|" + STOMP)).isEqualTo("stomp|" + STOMP);
       assertThat(send(t, HTTP, "http|" + HTTP)).isEqualTo("http|" + HTTP);
       assertThat(send(t, "more", "" + "more")).isEqualTo("more");
       assertThat(send(p, "more", "" + "more")).isEqualTo("more");
     }
-    try (SSLSocket t = tls(optional)) {
+    try (SSLSocket t = tls(patientOptional)) {
       assertThat(send(t, STOMP, "stomp|" + STOMP)).isEqualTo("stomp|" + STOMP);
     }
-    try (Socket p = plain(optional)) {
+    try (Socket p = plain(patientOptional)) {
       assertThat(send(p, HTTP, "http|" + HTTP)).isEqualTo("http|" + HTTP);
     }
   }
