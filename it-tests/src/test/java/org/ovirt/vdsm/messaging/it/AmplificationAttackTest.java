@@ -184,7 +184,7 @@ class AmplificationAttackTest {
       for (int i = 0; i < 4; i++) {
         attackers.add(session());
       }
-      long lookupsBefore = host.server.broker().routingLookups(); // before any burst is sent
+      long lookupsBefore = host.server.broker().routingLookups(); // before the first burst leaves
       List<CompletableFuture<Void>> sent = new ArrayList<>();
       for (RawStompClient a : attackers) {
         sent.add(CompletableFuture.runAsync(() -> {
