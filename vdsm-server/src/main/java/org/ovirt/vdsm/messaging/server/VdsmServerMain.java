@@ -77,13 +77,17 @@ public final class VdsmServerMain implements Callable<Integer> {
           + " acknowledged); repeatable. Every other destination is a topic, as in VDSM.")
   List<String> queues = new ArrayList<>();
 
+  @CommandLine.Mixin
+  org.ovirt.vdsm.messaging.server.brokered.BrokerOptions brokerMode = new org.ovirt.vdsm.messaging.server.brokered.BrokerOptions();
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = new PrintWriter(System.out, true);
+    brokerMode.validate();
     PkiLayout pki = null;
     if (tls != TlsMode.OFF) {
       pki = new PkiLayout(pkiDir);
-      if (!pki.hasHostMaterial()) {
+      if (!pki.hasHostMaterial() && !brokerMode.enabled()) {
         String hostName = InetAddress.getLocalHost().getHostName();
         List<String> addresses = new ArrayList<>();
         if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
@@ -99,6 +103,9 @@ public final class VdsmServerMain implements Callable<Integer> {
             .withRequestTimeout(java.time.Duration.ofSeconds(requestTimeoutSeconds))
             .withBroker(BrokerConfig.DEFAULTS.withQueues(java.util.Set.copyOf(queues)))
             .withXmlRpcEnabled(xmlrpc == OnOff.ON);
+    if (brokerMode.enabled()) {
+      return brokerMode.run(config, pki == null ? new PkiLayout(pkiDir) : pki, out);
+    }
     VdsmServer server = VdsmServer.withDefaultApi(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
