@@ -74,8 +74,10 @@ class BrokeredHostArtemisTest extends BrokeredHostContract {
 
     FakeEngine engine = engine();
     String pool = UUID.randomUUID().toString();
+    com.google.gson.JsonArray connections = new com.google.gson.JsonArray();
+    connections.add(params("id", UUID.randomUUID().toString(), "connection", "nfs.example.com:/exports/data"));
     StompFrame connected = engine.call(HOST, "storage", "StoragePool.connectStorageServer",
-        params("storagepoolID", pool, "domainType", 1, "connectionParams", params()), WAIT);
+        params("storagepoolID", pool, "domainType", 1, "connectionParams", connections), WAIT);
     assertThat(FakeEngine.body(connected).get("error")).as(connected.bodyAsString()).isNull();
     String vmId = UUID.randomUUID().toString();
     assertThat(FakeEngine.body(engine.call(HOST, "virt", "VM.create", vmCreate(vmId), WAIT)).has("result")).isTrue();

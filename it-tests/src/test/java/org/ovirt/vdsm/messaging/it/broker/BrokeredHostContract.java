@@ -80,7 +80,7 @@ abstract class BrokeredHostContract {
     JsonObject o = new JsonObject();
     for (int i = 0; i < pairs.length; i += 2) {
       Object v = pairs[i + 1];
-      if (v instanceof JsonObject j) {
+      if (v instanceof com.google.gson.JsonElement j) {
         o.add((String) pairs[i], j);
       } else if (v instanceof Number n) {
         o.addProperty((String) pairs[i], n);
