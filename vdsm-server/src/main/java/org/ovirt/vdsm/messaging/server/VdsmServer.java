@@ -128,6 +128,11 @@ public final class VdsmServer implements AutoCloseable {
     return budgets;
   }
 
+  /** The endpoint that runs JSON-RPC request bodies from any source (a broker connection, say). */
+  public RpcEndpoint endpoint() {
+    return new RpcEndpoint(dispatcher);
+  }
+
   /** The registered methods (register more before {@link #start}). */
   public MethodRegistry methods() {
     return methods;

@@ -16,6 +16,7 @@ import java.util.Set;
 import org.ovirt.vdsm.messaging.ExitCodes;
 import org.ovirt.vdsm.messaging.detector.TlsMode;
 import org.ovirt.vdsm.messaging.server.broker.BrokerConfig;
+import org.ovirt.vdsm.messaging.server.brokered.BrokerOptions;
 import org.ovirt.vdsm.messaging.server.cli.CommandLineRunner;
 import org.ovirt.vdsm.messaging.server.cli.ConfigurableCommand;
 import org.ovirt.vdsm.messaging.server.cli.DevPkiSetup;
@@ -126,6 +127,9 @@ public final class VdsmServerMain implements ConfigurableCommand {
           + " (\"true\", \"3\"), instead of accepting them (default: false).")
   boolean apiStrict;
 
+  @CommandLine.Mixin
+  BrokerOptions brokerMode = new BrokerOptions();
+
   private ValueSources sources;
   private PrintStream out = System.out;
 
@@ -147,7 +151,16 @@ public final class VdsmServerMain implements ConfigurableCommand {
       sources.print(writer);
       return ExitCodes.OK;
     }
+    brokerMode.validate();
     VdsmServerConfig serverConfig = validatedConfig();
+    if (brokerMode.enabled()) {
+      try {
+        return brokerMode.run(serverConfig, serverConfig.pki() != null ? serverConfig.pki() : new PkiLayout(pkiDir),
+            new PrintWriter(out, true, StandardCharsets.UTF_8));
+      } catch (IOException | RuntimeException e) {
+        throw ListenFailures.describe(e, bind, port);
+      }
+    }
     VdsmServer server = VdsmServer.withDefaultApi(serverConfig);
     InetSocketAddress bound;
     try {
