@@ -28,9 +28,9 @@ import org.ovirt.vdsm.messaging.server.cli.StopOnSignal;
 import org.ovirt.vdsm.messaging.server.cli.SystemdNotify;
 import org.ovirt.vdsm.messaging.server.cli.ValueSources;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code vdsm-server}: runs the host service until it is stopped (SIGTERM, SIGINT; exit status 0),

@@ -1,7 +1,5 @@
 package org.ovirt.vdsm.messaging.server.brokered;
 
-import org.ovirt.vdsm.messaging.ExitCodes;
-import org.ovirt.vdsm.messaging.server.cli.StopOnSignal;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.handler.ssl.SslContext;
@@ -11,15 +9,17 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.ovirt.vdsm.messaging.ExitCodes;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.ovirt.vdsm.messaging.server.VdsmServerConfig;
 import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
+import org.ovirt.vdsm.messaging.server.cli.StopOnSignal;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
 import org.ovirt.vdsm.messaging.tls.TlsContexts;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The broker-mode options of {@code vdsm-server} (a picocli mixin): {@code --broker URL}
@@ -29,10 +29,10 @@ public final class BrokerOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(names = "--broker", paramLabel = "URL",
+  @Option(names = "--broker", paramLabel = "URL", split = ",",
       description = "Serve through an external STOMP broker: stomp+ssl://HOST:PORT (mutual TLS with the host"
           + " certificate of --pki-dir, the broker's name verified) or stomp://HOST:PORT (development only)."
-          + " Repeatable: the brokers of a cluster, tried in order on reconnect.")
+          + " Repeatable or comma-separated: the brokers of a cluster, tried in order on reconnect.")
   List<String> brokers = new ArrayList<>();
 
   @Option(names = "--host-id", paramLabel = "ID",

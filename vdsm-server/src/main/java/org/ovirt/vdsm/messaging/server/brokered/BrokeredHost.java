@@ -7,12 +7,14 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.ovirt.vdsm.messaging.destinations.BrokerHeaders;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
@@ -55,8 +57,8 @@ public final class BrokeredHost implements AutoCloseable {
   private final EventLoopGroup group;
   private final EventLoop loop;
   private final ThreadPoolExecutor resolver;
-  private final RateLimitedLog expired = new RateLimitedLog(log, 10_000);
-  private final RateLimitedLog dropped = new RateLimitedLog(log, 10_000);
+  private final RateLimitedLog expired = new RateLimitedLog(log, 1, Duration.ofSeconds(10));
+  private final RateLimitedLog dropped = new RateLimitedLog(log, 1, Duration.ofSeconds(10));
 
   private volatile boolean closed;
   private volatile boolean subscribed;
