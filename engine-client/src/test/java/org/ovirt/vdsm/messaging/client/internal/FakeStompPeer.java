@@ -258,6 +258,11 @@ public final class FakeStompPeer implements AutoCloseable {
             return;
           }
           all.add(f);
+          if (!silent && f.command().equals("SUBSCRIBE")) {
+            // Recorded before the test can see the frame, so that a test that waited for the
+            // SUBSCRIBE also sees the subscription.
+            subscriptions.put(f.header("destination"), f.header("id"));
+          }
           frames.add(f);
           react(f);
         }
@@ -276,7 +281,6 @@ public final class FakeStompPeer implements AutoCloseable {
             connected();
           }
         }
-        case "SUBSCRIBE" -> subscriptions.put(f.header("destination"), f.header("id"));
         case "SEND" -> answer(f);
         case "DISCONNECT" -> {
           if (autoReceipt && f.header("receipt") != null) {
