@@ -8,7 +8,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 import org.ovirt.vdsm.messaging.stomp.StompCommand;
@@ -147,6 +150,35 @@ public final class StompClientSession extends SimpleChannelInboundHandler<StompF
     Channel ch = ctx.channel();
     ch.writeAndFlush(StompFrame.builder(StompCommand.DISCONNECT)
         .header(StompHeaders.RECEIPT, requireNonNull(receiptId, "receiptId")).build(), ch.voidPromise());
+  }
+
+  /**
+   * Ends the session politely: DISCONNECT asking for {@code receiptId}, then, if the connection is
+   * still open after {@code wait} (no RECEIPT came and nothing else ended it), closes it. Call on the
+   * event loop, once connected.
+   *
+   * @return the timer of the forced close; cancel it once the session ended
+   */
+  public ScheduledFuture<?> disconnect(String receiptId, Duration wait) {
+    requireNonNull(wait, "wait");
+    disconnect(receiptId);
+    return ctx.channel().eventLoop().schedule(() -> {
+      if (!ended) {
+        abort(Reason.CLOSED_LOCALLY, "closed by the client (no receipt for DISCONNECT)", null);
+      }
+    }, wait.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Ends the session at once, whether its connection was made or is still being made. Call on the
+   * event loop.
+   */
+  public void closeNow() {
+    if (ctx == null) {
+      connectFailed(new IOException("closed by the client"));
+    } else {
+      abort(Reason.CLOSED_LOCALLY, "closed by the client", null);
+    }
   }
 
   /** Flushes what was written. */

@@ -393,18 +393,9 @@ public final class BrokerSession {
     if ((was == Phase.READY || was == Phase.SUBSCRIBING) && s != null) {
       subscriptions.unsubscribeAll(s);
       disconnectReceipt = "disconnect-" + UUID.randomUUID();
-      s.disconnect(disconnectReceipt);
-      closeTimer = loop.schedule(() -> {
-        if (session == s) {
-          s.abort(SessionEnd.Reason.CLOSED_LOCALLY, "closed by the client (no receipt for DISCONNECT)", null);
-        }
-      }, wait.toNanos(), TimeUnit.NANOSECONDS);
+      closeTimer = s.disconnect(disconnectReceipt, wait);
     } else if (s != null) {
-      if (s.context() == null) {
-        s.connectFailed(new java.io.IOException("closed by the client"));
-      } else {
-        s.abort(SessionEnd.Reason.CLOSED_LOCALLY, "closed by the client", null);
-      }
+      s.closeNow();
     } else {
       finishClose();
     }

@@ -371,18 +371,9 @@ public final class DirectTransport implements HostTransport {
     if (was == Phase.READY && s != null) {
       subscriptions.unsubscribeAll(s);
       disconnectReceipt = "disconnect-" + UUID.randomUUID();
-      s.disconnect(disconnectReceipt);
-      closeTimer = loop.schedule(() -> {
-        if (session == s) {
-          s.abort(SessionEnd.Reason.CLOSED_LOCALLY, "closed by the client (no receipt for DISCONNECT)", null);
-        }
-      }, wait.toNanos(), TimeUnit.NANOSECONDS);
+      closeTimer = s.disconnect(disconnectReceipt, wait);
     } else if (s != null) {
-      if (s.context() == null) {
-        s.connectFailed(new java.io.IOException("closed by the client"));
-      } else {
-        s.abort(SessionEnd.Reason.CLOSED_LOCALLY, "closed by the client", null);
-      }
+      s.closeNow();
     } else {
       finishClose();
     }
