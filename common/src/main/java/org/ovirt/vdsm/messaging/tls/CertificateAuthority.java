@@ -276,12 +276,39 @@ public final class CertificateAuthority {
           "a server certificate needs at least one host name or address");
     }
     GeneralNames subjectAltNames = subjectAltNames(hostNamesAndAddresses);
+    Instant now = Instant.now();
     return issue(
         commonName,
         keyType,
-        validity,
+        now.minus(BACKDATE),
+        now.plus(validity),
         new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth},
         subjectAltNames);
+  }
+
+  /**
+   * Issues a host certificate valid exactly from {@code notBefore} to {@code notAfter} (which may
+   * lie in the past or the future: certificates that expired or are not valid yet, for tests and
+   * drills); otherwise as {@link #issueServer(String, List, KeyType, Duration)}.
+   *
+   * @throws IllegalArgumentException if {@code notAfter} is not after {@code notBefore}
+   */
+  public KeyAndCertificate issueServer(
+      String commonName, List<String> hostNamesAndAddresses, Instant notBefore, Instant notAfter) {
+    requireNonNull(commonName, "commonName");
+    requireNonNull(hostNamesAndAddresses, "hostNamesAndAddresses");
+    requireWindow(notBefore, notAfter);
+    if (hostNamesAndAddresses.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a server certificate needs at least one host name or address");
+    }
+    return issue(
+        commonName,
+        KeyType.DEFAULT,
+        notBefore,
+        notAfter,
+        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth},
+        subjectAltNames(hostNamesAndAddresses));
   }
 
   /**
@@ -300,14 +327,39 @@ public final class CertificateAuthority {
     requireNonNull(commonName, "commonName");
     requireNonNull(keyType, "keyType");
     requirePositive(validity, "validity");
+    Instant now = Instant.now();
     return issue(
-        commonName, keyType, validity, new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}, null);
+        commonName,
+        keyType,
+        now.minus(BACKDATE),
+        now.plus(validity),
+        new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth},
+        null);
+  }
+
+  /**
+   * Issues a client certificate valid exactly from {@code notBefore} to {@code notAfter} (which may
+   * lie in the past or the future); otherwise as {@link #issueClient(String, KeyType, Duration)}.
+   *
+   * @throws IllegalArgumentException if {@code notAfter} is not after {@code notBefore}
+   */
+  public KeyAndCertificate issueClient(String commonName, Instant notBefore, Instant notAfter) {
+    requireNonNull(commonName, "commonName");
+    requireWindow(notBefore, notAfter);
+    return issue(
+        commonName,
+        KeyType.DEFAULT,
+        notBefore,
+        notAfter,
+        new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth},
+        null);
   }
 
   private KeyAndCertificate issue(
       String commonName,
       KeyType keyType,
-      Duration validity,
+      Instant notBefore,
+      Instant notAfterWanted,
       KeyPurposeId[] purposes,
       GeneralNames subjectAltNames) {
     if (commonName.isBlank()) {
@@ -319,8 +371,7 @@ public final class CertificateAuthority {
             .addRDN(BCStyle.CN, commonName)
             .build();
     KeyPair keyPair = keyType.generate(random);
-    Instant now = Instant.now();
-    Instant notAfter = now.plus(validity);
+    Instant notAfter = notAfterWanted;
     Instant caNotAfter = certificate.getNotAfter().toInstant();
     if (notAfter.isAfter(caNotAfter)) {
       notAfter = caNotAfter;
@@ -335,7 +386,7 @@ public final class CertificateAuthority {
           new JcaX509v3CertificateBuilder(
                   X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
                   randomSerial(),
-                  Date.from(now.minus(BACKDATE)),
+                  Date.from(notBefore),
                   Date.from(notAfter),
                   subject,
                   keyPair.getPublic())
@@ -489,6 +540,15 @@ public final class CertificateAuthority {
       }
     }
     return DEFAULT_ORGANIZATION;
+  }
+
+  private static void requireWindow(Instant notBefore, Instant notAfter) {
+    requireNonNull(notBefore, "notBefore");
+    requireNonNull(notAfter, "notAfter");
+    if (!notAfter.isAfter(notBefore)) {
+      throw new IllegalArgumentException(
+          "notAfter " + notAfter + " must be after notBefore " + notBefore);
+    }
   }
 
   private static void requirePositive(Duration duration, String name) {

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * certs/cacert.pem} (the engine CA), {@code certs/vdsmcert.pem} and {@code keys/vdsmkey.pem} (the
  * host), and for development setups {@code certs/enginecert.pem} and {@code keys/enginekey.pem}
  * (the engine's client certificate) plus {@code keys/cakey.pem} (the CA key, so that more
- * certificates can be issued later). Private keys are unencrypted PKCS#8 PEM, mode 0600.
+ * certificates can be issued later), and optionally {@code certs/cacrl.pem} (the CA's revocation
+ * list). Private keys are unencrypted PKCS#8 PEM, mode 0600.
  *
  * @param root the PKI directory
  */
@@ -32,6 +33,15 @@ public record PkiLayout(Path root) {
    */
   public Path caKey() {
     return root.resolve("keys").resolve("cakey.pem");
+  }
+
+  /**
+   * {@code certs/cacrl.pem}: the CA's certificate revocation list (PEM or DER), optional. VDSM keeps
+   * no CRL of its own; the name follows the {@code cacert.pem} / {@code cacrl.pem} pair of libvirt's
+   * PKI layout. When present, both ends refuse peers whose certificate it lists.
+   */
+  public Path crl() {
+    return root.resolve("certs").resolve("cacrl.pem");
   }
 
   /** {@code certs/vdsmcert.pem}: the host's certificate, signed by the CA. */

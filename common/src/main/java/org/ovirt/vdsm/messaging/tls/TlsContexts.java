@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * signed by the engine CA and requires the client (the engine) to present one signed by the same
  * CA. TLS 1.2 and 1.3 only; SSLv3, TLS 1.0 and 1.1 must be refused."
  *
- * <p>Both sides trust only the given CA certificates, never the system's CAs. The client verifies
+ * <p>Both sides trust only the given CA certificates, never the system's CAs, and check peers with
+ * {@link PeerCertificateCheck} (validity period, chain, revocation list when given; one clear
+ * reason per refusal). The client verifies
  * that the host's certificate matches the name or address it connects to (endpoint identification
  * {@code HTTPS}), so its handler must be made with the peer's host and port: {@link
  * #newClientHandler} or {@code context.newHandler(alloc, host, port)}.
@@ -114,8 +117,8 @@ public final class TlsContexts {
   /** As {@link #server(Path, Path, Path)} with an explicit provider. */
   public static SslContext server(
       Path certificateFile, Path keyFile, Path caFile, SslProvider provider) throws IOException {
-    Material material = Material.load(certificateFile, keyFile, caFile);
-    return server(material.key, material.chain, material.trustAnchors, provider);
+    return server(
+        TlsMaterial.load(new TlsFiles(certificateFile, keyFile, caFile, null, false)), provider);
   }
 
   /**
@@ -131,10 +134,27 @@ public final class TlsContexts {
       SslProvider provider)
       throws IOException {
     checkArguments(key, chain, trustAnchors, provider);
+    return server(key, chain, new PeerCertificateCheck(trustAnchors, RevocationList.NONE,
+        Clock.systemUTC()), provider);
+  }
+
+  /**
+   * The host's context of {@code material}: as {@link #server(PrivateKey, List, List,
+   * SslProvider)}, client certificates also checked against the material's revocation list.
+   */
+  public static SslContext server(TlsMaterial material, SslProvider provider) throws IOException {
+    requireNonNull(material, "material");
+    requireNonNull(provider, "provider");
+    return server(material.key(), material.chain(), material.peerCheck(), provider);
+  }
+
+  private static SslContext server(
+      PrivateKey key, List<X509Certificate> chain, PeerCertificateCheck check, SslProvider provider)
+      throws IOException {
     SslContext context =
         SslContextBuilder.forServer(key, chain)
             .sslProvider(provider)
-            .trustManager(trustAnchors)
+            .trustManager(check)
             .clientAuth(ClientAuth.REQUIRE)
             .protocols(PROTOCOLS)
             .build();
@@ -179,8 +199,10 @@ public final class TlsContexts {
   public static SslContext client(
       Path certificateFile, Path keyFile, Path caFile, boolean verifyHostName, SslProvider provider)
       throws IOException {
-    Material material = Material.load(certificateFile, keyFile, caFile);
-    return client(material.key, material.chain, material.trustAnchors, verifyHostName, provider);
+    return client(
+        TlsMaterial.load(new TlsFiles(certificateFile, keyFile, caFile, null, false)),
+        verifyHostName,
+        provider);
   }
 
   /**
@@ -199,11 +221,37 @@ public final class TlsContexts {
       SslProvider provider)
       throws IOException {
     checkArguments(key, chain, trustAnchors, provider);
+    return client(
+        key,
+        chain,
+        new PeerCertificateCheck(trustAnchors, RevocationList.NONE, Clock.systemUTC()),
+        verifyHostName,
+        provider);
+  }
+
+  /**
+   * The engine's context of {@code material}: as {@link #client(PrivateKey, List, List, boolean,
+   * SslProvider)}, the host's certificate also checked against the material's revocation list.
+   */
+  public static SslContext client(TlsMaterial material, boolean verifyHostName, SslProvider provider)
+      throws IOException {
+    requireNonNull(material, "material");
+    requireNonNull(provider, "provider");
+    return client(material.key(), material.chain(), material.peerCheck(), verifyHostName, provider);
+  }
+
+  private static SslContext client(
+      PrivateKey key,
+      List<X509Certificate> chain,
+      PeerCertificateCheck check,
+      boolean verifyHostName,
+      SslProvider provider)
+      throws IOException {
     SslContext context =
         SslContextBuilder.forClient()
             .sslProvider(provider)
             .keyManager(key, chain)
-            .trustManager(trustAnchors)
+            .trustManager(check)
             .protocols(PROTOCOLS)
             .endpointIdentificationAlgorithm(verifyHostName ? ENDPOINT_IDENTIFICATION : null)
             .build();
@@ -266,29 +314,5 @@ public final class TlsContexts {
 
   private static String subjectOf(List<X509Certificate> chain) {
     return chain.get(0).getSubjectX500Principal().getName();
-  }
-
-  /** Key, chain and CA read from files, with the key checked against the leaf certificate. */
-  private record Material(
-      PrivateKey key, List<X509Certificate> chain, List<X509Certificate> trustAnchors) {
-
-    static Material load(Path certificateFile, Path keyFile, Path caFile) throws PemException {
-      requireNonNull(certificateFile, "certificateFile");
-      requireNonNull(keyFile, "keyFile");
-      requireNonNull(caFile, "caFile");
-      List<X509Certificate> chain = Pem.readCertificates(certificateFile);
-      PrivateKey key = Pem.readPrivateKey(keyFile);
-      List<X509Certificate> trustAnchors = Pem.readCertificates(caFile);
-      if (!CertificateAuthority.keyMatchesCertificate(key, chain.get(0))) {
-        throw new PemException(
-            keyFile, "the private key does not belong to the certificate in " + certificateFile);
-      }
-      return new Material(key, chain, trustAnchors);
-    }
-
-    @Override
-    public String toString() {
-      return "Material[" + subjectOf(chain) + "]";
-    }
   }
 }
