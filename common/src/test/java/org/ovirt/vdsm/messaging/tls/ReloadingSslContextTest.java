@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ovirt.vdsm.messaging.testing.JdkTlsClient;
 import org.ovirt.vdsm.messaging.testing.PkiFiles;
 import org.ovirt.vdsm.messaging.tls.ReloadingSslContext.Outcome;
 import org.slf4j.LoggerFactory;

@@ -10,11 +10,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.ovirt.vdsm.messaging.Version;
 import org.ovirt.vdsm.messaging.detector.CommandLineDetector;
@@ -38,7 +38,9 @@ import org.ovirt.vdsm.messaging.server.stomp.StompServerPipeline;
 import org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcBinding;
 import org.ovirt.vdsm.messaging.server.xmlrpc.XmlRpcHttpPipeline;
 import org.ovirt.vdsm.messaging.xmlrpc.LegacyVerbs;
+import org.ovirt.vdsm.messaging.tls.ReloadingSslContext;
 import org.ovirt.vdsm.messaging.tls.TlsContexts;
+import org.ovirt.vdsm.messaging.tls.TlsFilesWatcher;
 import org.ovirt.vdsm.messaging.transport.NettyTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +69,7 @@ public final class VdsmServer implements AutoCloseable {
   private final java.util.List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ChannelGroup connections = new DefaultChannelGroup("vdsm-connections", GlobalEventExecutor.INSTANCE);
   private Channel serverChannel;
+  private volatile ReloadingSslContext tls;
   private boolean closed;
 
   /** A server with the default (simulated) host backend registered, see {@link DefaultHostBackend}. */
@@ -148,7 +151,12 @@ public final class VdsmServer implements AutoCloseable {
     if (serverChannel != null) {
       throw new IllegalStateException("already started");
     }
-    SslContext ssl = config.tlsMode() != TlsMode.OFF ? TlsContexts.server(config.pki()) : null;
+    ReloadingSslContext ssl = config.tlsMode() != TlsMode.OFF
+        ? ReloadingSslContext.server(config.tlsReload().hostFiles(config.pki())) : null;
+    if (ssl != null && config.tlsReload().polls()) {
+      closeWith(TlsFilesWatcher.start(config.tlsReload().pollInterval(), List.of(ssl)));
+    }
+    tls = ssl;
     ConnectionLimiter limiter = new ConnectionLimiter(budgets);
     StompServerPipeline stomp =
         new StompServerPipeline(broker, new RpcEndpoint(dispatcher), config.stomp(), "vdsm-messaging/" + version(), budgets);
@@ -197,6 +205,22 @@ public final class VdsmServer implements AutoCloseable {
     log.info("listening on {} ({}, TLS {}, {}, XML-RPC {})", bound, transport, config.tlsMode(),
         ssl == null ? "no TLS" : TlsContexts.provider(), config.xmlrpc().enabled() ? "on" : "off");
     return bound;
+  }
+
+  /**
+   * Reads the host's certificate, key, CA and CRL files again (what SIGHUP does): new connections
+   * use them when they are usable, connections already made keep theirs; otherwise the current
+   * material stays, with one WARN line saying why. Returns {@link ReloadingSslContext.Outcome#UNCHANGED}
+   * when TLS is off or the server is not started.
+   */
+  public ReloadingSslContext.Outcome reloadTls() {
+    ReloadingSslContext current = tls;
+    return current == null ? ReloadingSslContext.Outcome.UNCHANGED : current.reload();
+  }
+
+  /** The host's TLS context, once started with TLS. */
+  public Optional<ReloadingSslContext> tls() {
+    return Optional.ofNullable(tls);
   }
 
   /** The bound address, once started. */

@@ -31,6 +31,7 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
  * @param apiStrict refuse a string where the schema wants a boolean or a number (VDSM's {@code
  *     api_strict_mode}); off by default, as in VDSM: {@code "true"}, {@code "2"} and other lossless
  *     string forms are then converted, see {@code SchemaValidator}
+ * @param tlsReload the CRL file and how often the TLS files are checked for changes
  */
 public record VdsmServerConfig(
     String bindAddress,
@@ -45,7 +46,8 @@ public record VdsmServerConfig(
     BrokerConfig broker,
     Duration detectionTimeout,
     XmlRpcSettings xmlrpc,
-    boolean apiStrict) {
+    boolean apiStrict,
+    TlsReloadSettings tlsReload) {
 
   /** The default request deadline. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = DispatcherSettings.DEFAULTS.requestTimeout();
@@ -68,6 +70,7 @@ public record VdsmServerConfig(
     requireNonNull(broker, "broker");
     requireNonNull(detectionTimeout, "detectionTimeout");
     requireNonNull(xmlrpc, "xmlrpc");
+    requireNonNull(tlsReload, "tlsReload");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -90,20 +93,22 @@ public record VdsmServerConfig(
   public static VdsmServerConfig tls(String bindAddress, int port, PkiLayout pki) {
     return new VdsmServerConfig(
         bindAddress, port, TlsMode.REQUIRED, requireNonNull(pki, "pki"), DEFAULT_HANDSHAKE_TIMEOUT, 8, 1000,
-        DEFAULT_REQUEST_TIMEOUT, StompSettings.DEFAULTS, BrokerConfig.DEFAULTS, DEFAULT_DETECTION_TIMEOUT, XmlRpcSettings.DEFAULTS, false);
+        DEFAULT_REQUEST_TIMEOUT, StompSettings.DEFAULTS, BrokerConfig.DEFAULTS, DEFAULT_DETECTION_TIMEOUT, XmlRpcSettings.DEFAULTS, false,
+        TlsReloadSettings.DEFAULTS);
   }
 
   /** Plain TCP on {@code bindAddress:port}, other values default. */
   public static VdsmServerConfig plain(String bindAddress, int port) {
     return new VdsmServerConfig(
         bindAddress, port, TlsMode.OFF, null, DEFAULT_HANDSHAKE_TIMEOUT, 8, 1000, DEFAULT_REQUEST_TIMEOUT, StompSettings.DEFAULTS,
-        BrokerConfig.DEFAULTS, DEFAULT_DETECTION_TIMEOUT, XmlRpcSettings.DEFAULTS, false);
+        BrokerConfig.DEFAULTS, DEFAULT_DETECTION_TIMEOUT, XmlRpcSettings.DEFAULTS, false,
+        TlsReloadSettings.DEFAULTS);
   }
 
   /** This config with {@code threads} JSON-RPC worker threads. */
   public VdsmServerConfig withWorkerThreads(int threads) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, threads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc, apiStrict);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, threads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc, apiStrict, tlsReload);
   }
 
   /**
@@ -112,43 +117,49 @@ public record VdsmServerConfig(
    */
   public VdsmServerConfig withTlsMode(TlsMode mode) {
     return new VdsmServerConfig(
-        bindAddress, port, mode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc, apiStrict);
+        bindAddress, port, mode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc, apiStrict, tlsReload);
   }
 
   /** This config with other TLS handshake and protocol detection timeouts. */
   public VdsmServerConfig withTimeouts(Duration handshake, Duration detection) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, handshake, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detection, xmlrpc, apiStrict);
+        bindAddress, port, tlsMode, pki, handshake, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detection, xmlrpc, apiStrict, tlsReload);
   }
 
   /** This config with another request deadline. */
   public VdsmServerConfig withRequestTimeout(Duration timeout) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, timeout, stomp, broker, detectionTimeout, xmlrpc, apiStrict);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, timeout, stomp, broker, detectionTimeout, xmlrpc, apiStrict, tlsReload);
   }
 
   /** This config with other STOMP settings. */
   public VdsmServerConfig withStomp(StompSettings settings) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, settings, broker, detectionTimeout, xmlrpc, apiStrict);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, settings, broker, detectionTimeout, xmlrpc, apiStrict, tlsReload);
   }
 
   /** This config with other broker settings. */
   public VdsmServerConfig withBroker(BrokerConfig settings) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, settings, detectionTimeout, xmlrpc, apiStrict);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, settings, detectionTimeout, xmlrpc, apiStrict, tlsReload);
   }
 
   /** This config with other XML-RPC settings. */
   public VdsmServerConfig withXmlRpc(XmlRpcSettings settings) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, settings, apiStrict);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, settings, apiStrict, tlsReload);
   }
 
   /** This config with strict API type checks on or off (see {@link #apiStrict()}). */
   public VdsmServerConfig withApiStrict(boolean strict) {
     return new VdsmServerConfig(
-        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc, strict);
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc, strict, tlsReload);
+  }
+
+  /** This config with other TLS reload settings (CRL file, polling interval). */
+  public VdsmServerConfig withTlsReload(TlsReloadSettings settings) {
+    return new VdsmServerConfig(
+        bindAddress, port, tlsMode, pki, tlsHandshakeTimeout, workerThreads, requestQueueCapacity, requestTimeout, stomp, broker, detectionTimeout, xmlrpc, apiStrict, settings);
   }
 
   /** This config with XML-RPC enabled or not (other XML-RPC settings kept). */

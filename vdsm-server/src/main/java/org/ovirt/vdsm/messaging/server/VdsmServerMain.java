@@ -23,6 +23,7 @@ import org.ovirt.vdsm.messaging.server.cli.DevPkiSetup;
 import org.ovirt.vdsm.messaging.server.cli.ListenFailures;
 import org.ovirt.vdsm.messaging.server.cli.PkiCheck;
 import org.ovirt.vdsm.messaging.server.cli.PkiCommand;
+import org.ovirt.vdsm.messaging.server.cli.ReloadOnHangup;
 import org.ovirt.vdsm.messaging.server.cli.StartupFailure;
 import org.ovirt.vdsm.messaging.server.cli.StopOnSignal;
 import org.ovirt.vdsm.messaging.server.cli.SystemdNotify;
@@ -34,6 +35,7 @@ import picocli.CommandLine;
 
 /**
  * {@code vdsm-server}: runs the host service until it is stopped (SIGTERM, SIGINT; exit status 0),
+ * reloading its TLS material on SIGHUP and when the files change,
  * with options from the command line over those of the configuration file ({@code --config}); and
  * {@code vdsm-server pki ...} for certificates. A start-up problem is one line on standard error
  * and an exit status of {@link ExitCodes}.
@@ -54,6 +56,7 @@ public final class VdsmServerMain implements ConfigurableCommand {
 
   private static final int MAX_WORKERS = 1024;
   private static final long MAX_REQUEST_TIMEOUT_SECONDS = Duration.ofDays(1).toSeconds();
+  private static final long MAX_TLS_RELOAD_INTERVAL_SECONDS = 3600;
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "Configuration file (default: ${DEFAULT-VALUE}; a missing default file is fine, a missing file named here is an error).")
@@ -83,6 +86,22 @@ public final class VdsmServerMain implements ConfigurableCommand {
           "Development only: when the PKI directory holds no host certificate, create a development CA"
               + " in <pki-dir>-ca and host and engine certificates in the PKI directory. Refused below /etc/pki.")
   boolean devPki;
+
+  @Option(
+      names = "--crl",
+      paramLabel = "FILE",
+      description =
+          "Certificate revocation list of the CA (PEM or DER): clients whose certificate it lists are"
+              + " refused. Default: <pki-dir>/certs/cacrl.pem when it exists; a file named here must exist.")
+  Path crl;
+
+  @Option(
+      names = "--tls-reload-interval",
+      paramLabel = "SECONDS",
+      description =
+          "How often the certificate, key, CA and CRL files are checked; changed files are reloaded"
+              + " for new connections (SIGHUP reloads at once). 0: only on SIGHUP; 0-3600 (default: ${DEFAULT-VALUE}).")
+  long tlsReloadIntervalSeconds = TlsReloadSettings.DEFAULTS.pollInterval().toSeconds();
 
   @Option(
       names = "--tls",
@@ -169,6 +188,9 @@ public final class VdsmServerMain implements ConfigurableCommand {
       server.close();
       throw ListenFailures.describe(e, bind, port);
     }
+    if (server.tls().isPresent()) {
+      ReloadOnHangup.install(server::reloadTls);
+    }
     String listening = "listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort();
     out.println("vdsm-server " + listening);
     out.flush();
@@ -188,6 +210,9 @@ public final class VdsmServerMain implements ConfigurableCommand {
     if (requestTimeoutSeconds < 1 || requestTimeoutSeconds > MAX_REQUEST_TIMEOUT_SECONDS) {
       throw sources.invalid("request-timeout", "use 1-" + MAX_REQUEST_TIMEOUT_SECONDS + " seconds");
     }
+    if (tlsReloadIntervalSeconds < 0 || tlsReloadIntervalSeconds > MAX_TLS_RELOAD_INTERVAL_SECONDS) {
+      throw sources.invalid("tls-reload-interval", "use 0 (only on SIGHUP) to " + MAX_TLS_RELOAD_INTERVAL_SECONDS + " seconds");
+    }
     try {
       InetAddress.getByName(bind);
     } catch (UnknownHostException e) {
@@ -206,13 +231,18 @@ public final class VdsmServerMain implements ConfigurableCommand {
       }
       pki = new PkiLayout(pkiDir.toAbsolutePath().normalize());
       PkiCheck.requireHostMaterial(pki);
+      PkiCheck.requireUsableCrl(pki, crl);
     }
+    TlsReloadSettings tlsReload = TlsReloadSettings.DEFAULTS
+        .withCrl(crl == null ? null : crl.toAbsolutePath().normalize())
+        .withPollInterval(Duration.ofSeconds(tlsReloadIntervalSeconds));
     return (pki == null ? VdsmServerConfig.plain(bind, port) : VdsmServerConfig.tls(bind, port, pki).withTlsMode(tls))
         .withWorkerThreads(workers)
         .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
         .withBroker(BrokerConfig.DEFAULTS.withQueues(Set.copyOf(queues)))
         .withXmlRpcEnabled(xmlrpc == OnOff.ON)
-        .withApiStrict(apiStrict);
+        .withApiStrict(apiStrict)
+        .withTlsReload(tlsReload);
   }
 
   /** picocli's version text. */

@@ -2,7 +2,6 @@ package org.ovirt.vdsm.messaging.server.brokered;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -13,9 +12,11 @@ import org.ovirt.vdsm.messaging.ExitCodes;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.ovirt.vdsm.messaging.server.VdsmServerConfig;
 import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
+import org.ovirt.vdsm.messaging.server.cli.ReloadOnHangup;
 import org.ovirt.vdsm.messaging.server.cli.StopOnSignal;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
-import org.ovirt.vdsm.messaging.tls.TlsContexts;
+import org.ovirt.vdsm.messaging.tls.ReloadingSslContext;
+import org.ovirt.vdsm.messaging.tls.TlsFilesWatcher;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -106,10 +107,11 @@ public final class BrokerOptions {
     requireNonNull(config, "config");
     requireNonNull(out, "out");
     BrokeredHostSettings settings = settings();
-    SslContext ssl = null;
+    ReloadingSslContext ssl = null;
     if (settings.urls().stream().anyMatch(BrokerUrl::tls)) {
       requireNonNull(pki, "pki");
-      ssl = TlsContexts.client(pki.hostCert(), pki.hostKey(), pki.caCert(), true);
+      // The host's own certificate, key, CA and CRL, reloaded like the direct port's.
+      ssl = ReloadingSslContext.client(config.tlsReload().hostFiles(pki), true);
     }
     BrokeredHostRunner runner = BrokeredHostRunner.start(config, SimulationSettings.defaults(), settings, ssl,
         serveDirect(), line -> {
@@ -117,6 +119,17 @@ public final class BrokerOptions {
             out.println(line);
           }
         });
+    List<ReloadingSslContext> reloading = new ArrayList<>();
+    if (ssl != null) {
+      reloading.add(ssl);
+      if (config.tlsReload().polls()) {
+        runner.server().closeWith(TlsFilesWatcher.start(config.tlsReload().pollInterval(), List.of(ssl)));
+      }
+    }
+    runner.server().tls().ifPresent(reloading::add);
+    if (!reloading.isEmpty()) {
+      ReloadOnHangup.install(() -> reloading.forEach(ReloadingSslContext::reload));
+    }
     runner.directAddress().ifPresent(bound -> {
       synchronized (out) {
         out.println("vdsm-server listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());

@@ -14,6 +14,7 @@ import org.ovirt.vdsm.messaging.ExitCodes;
 import org.ovirt.vdsm.messaging.tls.Pem;
 import org.ovirt.vdsm.messaging.tls.PemException;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
+import org.ovirt.vdsm.messaging.tls.RevocationList;
 import org.ovirt.vdsm.messaging.tls.TlsContexts;
 
 /**
@@ -64,6 +65,27 @@ public final class PkiCheck {
     } catch (IOException | RuntimeException e) {
       throw new StartupFailure(ExitCodes.CONFIG,
           "cannot use the TLS material in " + pki.root() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Checks the CRL the server will use: {@code crl} when given (it must exist), else the PKI
+   * directory's {@code certs/cacrl.pem} when it exists; the list must parse and be signed by the CA.
+   *
+   * @throws StartupFailure with {@link ExitCodes#CONFIG} naming the file and the problem
+   */
+  public static void requireUsableCrl(PkiLayout pki, Path crl) throws StartupFailure {
+    requireNonNull(pki, "pki");
+    Path file = crl != null ? crl : pki.crl();
+    if (crl == null && !Files.exists(file)) {
+      return;
+    }
+    try {
+      RevocationList.load(file, Pem.readCertificates(pki.caCert()));
+    } catch (PemException e) {
+      throw new StartupFailure(ExitCodes.CONFIG,
+          withoutClassNames(e.getMessage()) + "; install the CA's current CRL there"
+              + (crl != null ? ", or drop --crl" : ", or remove the file"));
     }
   }
 
