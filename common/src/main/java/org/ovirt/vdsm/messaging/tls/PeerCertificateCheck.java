@@ -162,12 +162,11 @@ public final class PeerCertificateCheck extends X509ExtendedTrustManager {
     Instant notAfter = certificate.getNotAfter().toInstant();
     Instant notBefore = certificate.getNotBefore().toInstant();
     if (now.isAfter(notAfter)) {
-      throw new CertificateExpiredException(
-          what + " " + describe(certificate) + " expired at " + notAfter);
+      throw new Expired(what + " " + describe(certificate) + " expired at " + notAfter, certificate);
     }
     if (now.isBefore(notBefore)) {
-      throw new CertificateNotYetValidException(
-          what + " " + describe(certificate) + " is not valid before " + notBefore);
+      throw new NotYetValid(
+          what + " " + describe(certificate) + " is not valid before " + notBefore, certificate);
     }
   }
 
@@ -187,10 +186,54 @@ public final class PeerCertificateCheck extends X509ExtendedTrustManager {
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
+  /** A refusal of a peer's certificate by this check: which certificate. */
+  public interface Refusal {
+    /** The certificate refused (the peer's, or a CA certificate of its chain). */
+    X509Certificate certificate();
+  }
+
+  /** A certificate past its {@code notAfter}. */
+  public static final class Expired extends CertificateExpiredException implements Refusal {
+    private static final long serialVersionUID = 1L;
+    private final transient X509Certificate certificate;
+
+    Expired(String message, X509Certificate certificate) {
+      super(message);
+      this.certificate = certificate;
+    }
+
+    @Override
+    public X509Certificate certificate() {
+      return certificate;
+    }
+  }
+
+  /** A certificate before its {@code notBefore}. */
+  public static final class NotYetValid extends CertificateNotYetValidException implements Refusal {
+    private static final long serialVersionUID = 1L;
+    private final transient X509Certificate certificate;
+
+    NotYetValid(String message, X509Certificate certificate) {
+      super(message);
+      this.certificate = certificate;
+    }
+
+    @Override
+    public X509Certificate certificate() {
+      return certificate;
+    }
+  }
+
   /** A revoked certificate: the CRL entry's date and reason, in a message of our own. */
-  static final class Revoked extends CertificateRevokedException {
+  public static final class Revoked extends CertificateRevokedException implements Refusal {
     private static final long serialVersionUID = 1L;
     private final String message;
+    private final transient X509Certificate certificate;
+
+    @Override
+    public X509Certificate certificate() {
+      return certificate;
+    }
 
     Revoked(String what, X509Certificate certificate, X509CRLEntry entry) {
       super(
@@ -198,6 +241,7 @@ public final class PeerCertificateCheck extends X509ExtendedTrustManager {
           reasonOf(entry),
           certificate.getIssuerX500Principal(),
           Map.of());
+      this.certificate = certificate;
       this.message =
           what
               + " "

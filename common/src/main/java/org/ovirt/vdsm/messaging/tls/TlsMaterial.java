@@ -20,6 +20,7 @@ public final class TlsMaterial {
   private final List<X509Certificate> chain;
   private final List<X509Certificate> trustAnchors;
   private final RevocationList crl;
+  private volatile PeerCertificateCheck peerCheck;
 
   /**
    * Material from memory.
@@ -94,9 +95,14 @@ public final class TlsMaterial {
     return crl;
   }
 
-  /** The trust manager checking peers against this material's CA and CRL. */
+  /** The trust manager checking peers against this material's CA and CRL (made once). */
   public PeerCertificateCheck peerCheck() {
-    return new PeerCertificateCheck(trustAnchors, crl, Clock.systemUTC());
+    PeerCertificateCheck check = peerCheck;
+    if (check == null) {
+      check = new PeerCertificateCheck(trustAnchors, crl, Clock.systemUTC());
+      peerCheck = check;
+    }
+    return check;
   }
 
   /**

@@ -2,12 +2,12 @@ package org.ovirt.vdsm.messaging.client;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.handler.ssl.SslContext;
 import org.ovirt.vdsm.messaging.destinations.VdsmDestinations;
 import org.ovirt.vdsm.messaging.stomp.client.StompConnector;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +28,17 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 import org.ovirt.vdsm.messaging.stomp.codec.StompDecoderLimits;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
+import org.ovirt.vdsm.messaging.tls.ReloadingSslContext;
+import org.ovirt.vdsm.messaging.tls.TlsFiles;
+import org.ovirt.vdsm.messaging.tls.TlsFilesWatcher;
 import org.ovirt.vdsm.messaging.tls.TlsContexts;
 import org.ovirt.vdsm.messaging.transport.NettyTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Configured once per engine, makes {@link HostClient}s: it owns the TLS material, the defaults and
+ * Configured once per engine, makes {@link HostClient}s: it owns the TLS material (reloaded when its
+ * files change, or by {@link #reloadTls()}; revocation list included), the defaults and
  * the threads every host shares: one Netty event-loop group (epoll when available) for all
  * connections, a small worker pool that parses answers and completes futures, and the event
  * delivery executor. Close it to close every host client and stop the threads.
@@ -66,7 +70,6 @@ public final class EngineClientFactory implements AutoCloseable {
   /** Where hosts publish their events ({@link VdsmDestinations#EVENTS}). */
   public static final String EVENTS = VdsmDestinations.EVENTS;
 
-  private final PkiLayout pki;
   private final boolean plaintext;
   private final boolean verifyHostName;
   private final Duration defaultTimeout;
@@ -77,19 +80,23 @@ public final class EngineClientFactory implements AutoCloseable {
   private final ClientContext context;
   private final Set<HostClient> clients = ConcurrentHashMap.newKeySet();
   private final Set<BrokerConnection> brokers = ConcurrentHashMap.newKeySet();
+  private final ReloadingSslContext tls;
+  private final TlsFilesWatcher tlsWatcher;
   private final Object httpLock = new Object();
   private HttpClient http;
   private volatile boolean closed;
 
   private EngineClientFactory(Builder b) throws IOException {
-    this.pki = b.pki;
     this.plaintext = b.plaintext;
     this.verifyHostName = b.verifyHostName;
     this.defaultTimeout = b.defaultTimeout;
     this.connectTimeout = b.connectTimeout;
     this.maxPendingCalls = b.maxPendingCalls;
     this.maxXmlRpcResponseBytes = b.maxXmlRpcResponseBytes;
-    SslContext ssl = b.plaintext ? null : TlsContexts.client(b.pki, b.verifyHostName);
+    ReloadingSslContext ssl = b.plaintext ? null : ReloadingSslContext.client(b.tlsFiles(), b.verifyHostName);
+    this.tls = ssl;
+    this.tlsWatcher = ssl != null && !b.tlsReloadInterval.isZero()
+        ? TlsFilesWatcher.start(b.tlsReloadInterval, List.of(ssl)) : null;
     NettyTransport transport = NettyTransport.best();
     this.threads = new ClientThreads(transport, b.ioThreads, b.workerThreads, b.eventExecutor);
     this.context =
@@ -179,7 +186,7 @@ public final class EngineClientFactory implements AutoCloseable {
   private HttpClient httpClient() throws IOException {
     synchronized (httpLock) {
       if (http == null) {
-        http = JdkTls.httpClient(plaintext ? null : pki, verifyHostName, connectTimeout, threads.workers());
+        http = JdkTls.httpClient(tls, verifyHostName, connectTimeout, threads.workers());
       }
       return http;
     }
@@ -221,6 +228,17 @@ public final class EngineClientFactory implements AutoCloseable {
     return connection;
   }
 
+  /**
+   * Reads the engine's certificate, key, CA and CRL files again, for engines that manage their own
+   * files (the factory also notices changed files by itself every {@link Builder#tlsReloadInterval}).
+   * When they are usable, every connection made from then on (new hosts, reconnects, XML-RPC) uses
+   * them and connections already made keep theirs; otherwise the current material stays and one
+   * WARN line says why. {@link ReloadingSslContext.Outcome#UNCHANGED} for a plaintext factory.
+   */
+  public ReloadingSslContext.Outcome reloadTls() {
+    return tls == null ? ReloadingSslContext.Outcome.UNCHANGED : tls.reload();
+  }
+
   private <C extends HostClient> C register(C client) {
     checkOpen();
     clients.add(client);
@@ -254,6 +272,9 @@ public final class EngineClientFactory implements AutoCloseable {
     } catch (Exception e) {
       log.debug("not every host client closed in time", e);
     }
+    if (tlsWatcher != null) {
+      tlsWatcher.close();
+    }
     threads.close();
   }
 
@@ -278,8 +299,39 @@ public final class EngineClientFactory implements AutoCloseable {
     private Executor eventExecutor;
     private BiConsumer<HostClient, JsonRpcResponse> unmatchedResponses = (host, response) -> {};
     private boolean sharedReplyDestinations;
+    private Path crl;
+    private Duration tlsReloadInterval = TlsFilesWatcher.DEFAULT_INTERVAL;
 
     private Builder() {}
+
+    /**
+     * The CA's certificate revocation list (PEM or DER): hosts whose certificate it lists are
+     * refused. Default: the PKI directory's {@code certs/cacrl.pem} when it exists; a file given
+     * here must exist.
+     */
+    public Builder crl(Path file) {
+      this.crl = requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * How often the engine's certificate, key, CA and CRL files are checked and, when changed,
+     * reloaded for new connections (default 5 s); {@link Duration#ZERO}: only by {@link
+     * EngineClientFactory#reloadTls()}.
+     */
+    public Builder tlsReloadInterval(Duration interval) {
+      requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("interval must not be negative: " + interval);
+      }
+      this.tlsReloadInterval = interval;
+      return this;
+    }
+
+    private TlsFiles tlsFiles() {
+      TlsFiles files = TlsFiles.engine(pki);
+      return crl == null ? files : files.withRequiredCrl(crl);
+    }
 
     /** Mutual TLS with the engine certificate, key and CA of {@code pki} (the default mode). */
     public Builder pki(PkiLayout pki) {

@@ -13,7 +13,8 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
  * A {@link PkiLayout} whose engine files are another identity's, for {@code
  * EngineClientFactory.Builder.pki}, which presents a layout's engine certificate: a private
  * temporary directory (owner-only) holding symbolic links {@code certs/cacert.pem}, {@code
- * certs/enginecert.pem} and {@code keys/enginekey.pem} to the chosen files. No key is copied; the
+ * certs/enginecert.pem} and {@code keys/enginekey.pem} (and {@code certs/cacrl.pem} when the PKI
+ * directory has one) to the chosen files. No key is copied; the
  * links are removed on {@link #close()}. Used on a host, where only the host's own certificate
  * exists; the engine's identity needs no view.
  */
@@ -41,7 +42,11 @@ final class EngineLayoutView implements AutoCloseable {
       Files.createSymbolicLink(view.caCert(), identity.caFile().toAbsolutePath());
       Files.createSymbolicLink(view.engineCert(), identity.certificateFile().toAbsolutePath());
       Files.createSymbolicLink(view.engineKey(), identity.keyFile().toAbsolutePath());
-      return new EngineLayoutView(root, List.of(view.engineKey(), view.engineCert(), view.caCert(),
+      Path crl = new PkiLayout(pkiDir).crl();
+      if (Files.exists(crl)) {
+        Files.createSymbolicLink(view.crl(), crl.toAbsolutePath());
+      }
+      return new EngineLayoutView(root, List.of(view.engineKey(), view.engineCert(), view.caCert(), view.crl(),
           root.resolve("keys"), root.resolve("certs"), root));
     } catch (IOException e) {
       throw new CliException(ExitCodes.CONFIG, "cannot prepare the host certificate for use: " + e.getMessage());

@@ -12,18 +12,21 @@ import java.security.cert.CertPathValidatorException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.CertificateRevokedException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.ovirt.vdsm.messaging.client.ConnectionLostException;
+import org.ovirt.vdsm.messaging.tls.PeerCertificateCheck;
 
 /**
  * One line saying why a connection to a host failed and what to do about it, from the failure of
  * the engine client and the cause it carries: a TLS client at a plain-TCP port, a host certificate
- * of another CA, an expired one, one that does not name the host connected to, the host refusing
- * this client's certificate, a refused connection, an unknown host name.
+ * of another CA, an expired, not yet valid or revoked one, one that does not name the host connected
+ * to, the host refusing this client's certificate (as expired or not yet valid, as revoked, or as
+ * not of its CA), a refused connection, an unknown host name.
  */
 final class FailureAdvice {
   private final String host;
@@ -48,10 +51,20 @@ final class FailureAdvice {
     if (expired.isPresent() || has(chain, CertificateExpiredException.class)) {
       return expired.map(c -> "the certificate of " + target + " (" + c.getSubjectX500Principal().getName()
           + ") expired on " + c.getNotAfter().toInstant()).orElse("the certificate of " + target + " has expired")
-          + ": renew the host's certificate (certs/vdsmcert.pem on the host) and restart vdsm-server";
+          + ": renew the host's certificate (certs/vdsmcert.pem on the host; vdsm-server picks the new one up"
+          + " within seconds, or at once on SIGHUP)";
     }
-    if (has(chain, CertificateNotYetValidException.class)) {
-      return "the certificate of " + target + " is not valid yet: check the clocks of this machine and the host";
+    Optional<X509Certificate> early = refused(chain, CertificateNotYetValidException.class);
+    if (early.isPresent() || has(chain, CertificateNotYetValidException.class)) {
+      return "the certificate of " + target + early.map(c -> " (" + c.getSubjectX500Principal().getName()
+          + ") is not valid before " + c.getNotBefore().toInstant()).orElse(" is not valid yet")
+          + ": check the clocks of this machine and the host";
+    }
+    Optional<X509Certificate> revoked = refused(chain, CertificateRevokedException.class);
+    if (revoked.isPresent() || has(chain, CertificateRevokedException.class)) {
+      return "the certificate of " + target + revoked.map(c -> " (" + c.getSubjectX500Principal().getName()
+          + ", serial " + c.getSerialNumber().toString(16) + ")").orElse("")
+          + " is revoked by the CA's revocation list (certs/cacrl.pem): the host needs a new certificate";
     }
     if (has(chain, CertPathBuilderException.class) || mentions(chain, "unable to find valid certification path")
         || mentions(chain, "pkix path")) {
@@ -63,7 +76,13 @@ final class FailureAdvice {
           + " (--host), or reissue it with this one (--insecure skips the check, unsafely)";
     }
     if (mentions(chain, "certificate_expired")) {
-      return target + " refused this client's certificate as expired (" + clientCertificate() + "): renew it";
+      // RFC 8446 6.2: certificate_expired means "expired or not currently valid".
+      return target + " refused this client's certificate as expired or not yet valid (" + clientCertificate()
+          + validity() + "): renew it, or check the clocks of this machine and the host";
+    }
+    if (mentions(chain, "certificate_revoked")) {
+      return target + " refused this client's certificate as revoked (" + clientCertificate()
+          + "): it is on the CA's revocation list; ask the CA for a new one";
     }
     if (mentions(chain, "bad_certificate") || mentions(chain, "certificate_unknown") || mentions(chain, "unknown_ca")
         || mentions(chain, "certificate_required") || mentions(chain, "decrypt_error") || mentions(chain, "access_denied")) {
@@ -114,7 +133,26 @@ final class FailureAdvice {
     return identity == null ? "none" : identity.certificateFile() + ", " + identity.certificate().getSubjectX500Principal().getName();
   }
 
+  private String validity() {
+    return identity == null ? "" : ", valid from " + identity.certificate().getNotBefore().toInstant() + " to "
+        + identity.certificate().getNotAfter().toInstant();
+  }
+
+  /** The certificate a {@link PeerCertificateCheck} refusal of {@code type} names, if any. */
+  private static Optional<X509Certificate> refused(List<Throwable> chain, Class<? extends Throwable> type) {
+    for (Throwable t : chain) {
+      if (type.isInstance(t) && t instanceof PeerCertificateCheck.Refusal refusal && refusal.certificate() != null) {
+        return Optional.of(refusal.certificate());
+      }
+    }
+    return Optional.empty();
+  }
+
   private static Optional<X509Certificate> expiredCertificate(List<Throwable> chain) {
+    Optional<X509Certificate> ours = refused(chain, CertificateExpiredException.class);
+    if (ours.isPresent()) {
+      return ours;
+    }
     for (Throwable t : chain) {
       if (t instanceof CertPathValidatorException v && v.getReason() == CertPathValidatorException.BasicReason.EXPIRED
           && v.getCertPath() != null && v.getIndex() >= 0 && v.getIndex() < v.getCertPath().getCertificates().size()) {

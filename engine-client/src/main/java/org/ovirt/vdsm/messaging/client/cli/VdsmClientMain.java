@@ -271,7 +271,8 @@ public final class VdsmClientMain implements Callable<Integer> {
             .reconnect(ReconnectPolicy.NEVER)
             .whileDisconnected(WhileDisconnected.FAIL_FAST)
             .workerThreads(1)
-            .ioThreads(1);
+            .ioThreads(1)
+            .tlsReloadInterval(Duration.ZERO); // one call: nothing to reload
     if (view == null) {
       builder.plaintext();
     } else {

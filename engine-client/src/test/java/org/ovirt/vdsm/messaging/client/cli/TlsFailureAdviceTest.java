@@ -25,6 +25,7 @@ import org.ovirt.vdsm.messaging.tls.CertificateAuthority;
 import org.ovirt.vdsm.messaging.tls.KeyAndCertificate;
 import org.ovirt.vdsm.messaging.tls.KeyType;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
+import org.ovirt.vdsm.messaging.tls.RevocationListBuilder;
 
 /**
  * Each TLS failure of {@code vdsm-client} over real loopback sockets, against a server of the JDK's
@@ -140,6 +141,27 @@ class TlsFailureAdviceTest {
         .until(() -> Instant.now().isAfter(notAfter.plusMillis(1_000)));
     try (TlsFront front = front(expiring, ca, "expired")) {
       assertOneLine(ping("localhost", front.port()), "expired on", "renew the host's certificate");
+    }
+  }
+
+  @Test
+  void aRevokedHostCertificateIsNamedAsSuch() throws IOException {
+    KeyAndCertificate host = TestPki.host(ca);
+    new RevocationListBuilder(ca).revoke(host.certificate()).writeTo(client.crl());
+    try (TlsFront front = front(host, ca, "revoked")) {
+      assertOneLine(ping("localhost", front.port()), "the certificate of localhost:" + front.port(),
+          "serial " + host.certificate().getSerialNumber().toString(16), "is revoked by the CA's revocation list");
+    }
+  }
+
+  @Test
+  void aHostCertificateNotValidYetIsNamedAsSuch() throws IOException {
+    Instant now = Instant.now();
+    KeyAndCertificate future = ca.issueServer("localhost", List.of("localhost", "127.0.0.1"),
+        now.plus(Duration.ofHours(2)), now.plus(Duration.ofHours(20)));
+    try (TlsFront front = front(future, ca, "future")) {
+      assertOneLine(ping("localhost", front.port()),
+          "is not valid before " + future.certificate().getNotBefore().toInstant(), "check the clocks");
     }
   }
 
