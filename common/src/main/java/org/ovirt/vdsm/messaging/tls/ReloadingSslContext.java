@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * saying why; a successful one logs one INFO line naming the new subject, serial and expiry.
  *
  * <p>{@link #reloadIfChanged()} reloads only when the files' fingerprint ({@link
- * TlsFiles#fingerprint()}) differs from the one last read, and tries a failed state only once, so
- * a poller ({@link TlsFilesWatcher}) can call it every few seconds without flooding the log. Both
+ * TlsFiles#fingerprint()}) differs from the one last read and has settled (is the same at two
+ * calls in a row), and tries a failed state only once, so a poller ({@link TlsFilesWatcher}) can
+ * call it every few seconds without catching a renewal half-way or flooding the log. Both
  * are thread-safe; a reload runs on the calling thread (file reads, no network).
  */
 public final class ReloadingSslContext extends SslContext {
@@ -60,6 +61,7 @@ public final class ReloadingSslContext extends SslContext {
   private final Object reloadLock = new Object();
   private volatile Current current;
   private String failedFingerprint;
+  private String seenFingerprint;
   private long generation;
 
   private ReloadingSslContext(String name, TlsFiles files, ContextFactory factory)
@@ -141,11 +143,21 @@ public final class ReloadingSslContext extends SslContext {
     }
   }
 
-  /** Reads the files again if their fingerprint changed since they were last read or tried. */
+  /**
+   * Reads the files again if their fingerprint changed since they were last read or tried, and has
+   * stayed the same since the previous call: a renewal that writes the key and then the
+   * certificate is read whole, one call later, instead of failing half-way. Until then, and when
+   * nothing changed, {@link Outcome#UNCHANGED}.
+   */
   public Outcome reloadIfChanged() {
     synchronized (reloadLock) {
       String fingerprint = files.fingerprint();
       if (fingerprint.equals(current.fingerprint()) || fingerprint.equals(failedFingerprint)) {
+        seenFingerprint = fingerprint;
+        return Outcome.UNCHANGED;
+      }
+      if (!fingerprint.equals(seenFingerprint)) {
+        seenFingerprint = fingerprint; // changed since the last look: let it settle
         return Outcome.UNCHANGED;
       }
       return load(fingerprint, false);

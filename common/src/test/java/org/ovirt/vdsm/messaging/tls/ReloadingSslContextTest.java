@@ -135,8 +135,22 @@ class ReloadingSslContextTest {
     Files.setLastModifiedTime(
         pki.layout().hostCert(),
         java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+    assertThat(context.reloadIfChanged()).as("settling").isEqualTo(Outcome.UNCHANGED);
     assertThat(context.reloadIfChanged()).isEqualTo(Outcome.RELOADED);
     assertThat(context.reloadIfChanged()).isEqualTo(Outcome.UNCHANGED);
+  }
+
+  @Test
+  void aRenewalCaughtHalfWayIsReadWholeWithoutAWarning() throws Exception {
+    ReloadingSslContext context = ReloadingSslContext.server(TlsFiles.host(pki.layout()));
+    KeyAndCertificate renewed = pki.newHost("host");
+    PkiFiles.replace(pki.layout().hostKey(), PkiFiles.keyPem(renewed)); // the key first...
+    assertThat(context.reloadIfChanged()).isEqualTo(Outcome.UNCHANGED);
+    pki.installHost(renewed); // ...then the certificate
+    assertThat(context.reloadIfChanged()).isEqualTo(Outcome.UNCHANGED);
+    assertThat(context.reloadIfChanged()).isEqualTo(Outcome.RELOADED);
+    assertThat(context.material().certificate()).isEqualTo(renewed.certificate());
+    assertThat(logged(Level.WARN)).isEmpty();
   }
 
   /** Each way an operator can break the files, and the words the WARN line must contain. */
@@ -175,6 +189,7 @@ class ReloadingSslContextTest {
       default -> throw new IllegalArgumentException(breakage);
     }
     try (TlsLoopback server = new TlsLoopback(context)) {
+      assertThat(context.reloadIfChanged()).as("settling").isEqualTo(Outcome.UNCHANGED);
       assertThat(context.reloadIfChanged()).isEqualTo(Outcome.FAILED);
       assertThat(context.material().certificate().getSerialNumber()).isEqualTo(serial);
       assertThat(serialSeenByNewClient(server.port())).isEqualTo(serial);
@@ -194,6 +209,7 @@ class ReloadingSslContextTest {
   void anExplicitReloadRetriesWhatFailedBefore() throws Exception {
     ReloadingSslContext context = ReloadingSslContext.server(TlsFiles.host(pki.layout()));
     Files.delete(pki.layout().hostKey());
+    context.reloadIfChanged(); // settling
     assertThat(context.reloadIfChanged()).isEqualTo(Outcome.FAILED);
     assertThat(context.reload()).isEqualTo(Outcome.FAILED);
     assertThat(logged(Level.WARN)).hasSize(2);
