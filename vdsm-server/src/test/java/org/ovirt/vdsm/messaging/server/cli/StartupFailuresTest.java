@@ -14,9 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ovirt.vdsm.messaging.ExitCodes;
+import org.ovirt.vdsm.messaging.tls.CertificateAuthority;
 import org.ovirt.vdsm.messaging.tls.DevelopmentPki;
 import org.ovirt.vdsm.messaging.tls.KeyType;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
+import org.ovirt.vdsm.messaging.tls.RevocationListBuilder;
 
 /**
  * Every way {@code vdsm-server} can fail to start that an operator can cause ends with one line on
@@ -106,6 +108,29 @@ class StartupFailuresTest {
     Files.copy(pki.engineKey(), pki.hostKey());
     assertOneLine(Invocation.of("--pki-dir", pki.root().toString(), "--config", "/dev/null"),
         ExitCodes.CONFIG, "the private key does not belong to the certificate");
+  }
+
+  @Test
+  void aMissingCrlNamedOnTheCommandLineIsNamed() throws IOException {
+    PkiLayout pki = DevelopmentPki.generate(dir.resolve("pki"), "localhost", List.of(), KeyType.EC_P256);
+    Path crl = dir.resolve("missing.crl");
+    assertOneLine(Invocation.of("--pki-dir", pki.root().toString(), "--crl", crl.toString(), "--bind", "127.0.0.1",
+        "--port", "0", "--config", "/dev/null"), ExitCodes.CONFIG, crl + ": file not found", "drop --crl");
+  }
+
+  @Test
+  void aCrlOfAnotherCaIsNamed() throws IOException {
+    PkiLayout pki = DevelopmentPki.generate(dir.resolve("pki"), "localhost", List.of(), KeyType.EC_P256);
+    new RevocationListBuilder(CertificateAuthority.create("O=other,CN=other CA", KeyType.EC_P256,
+        java.time.Duration.ofDays(1))).writeTo(pki.crl());
+    assertOneLine(Invocation.of("--pki-dir", pki.root().toString(), "--bind", "127.0.0.1", "--port", "0",
+        "--config", "/dev/null"), ExitCodes.CONFIG, pki.crl() + ": the CRL of CN=other CA,O=other is not signed by a trusted CA");
+  }
+
+  @Test
+  void aReloadIntervalOutOfRangeIsAUsageError() {
+    assertOneLine(Invocation.of("--tls", "off", "--tls-reload-interval", "3601", "--config", "/dev/null"),
+        ExitCodes.USAGE, "--tls-reload-interval 3601: use 0 (only on SIGHUP) to 3600 seconds");
   }
 
   @Test
