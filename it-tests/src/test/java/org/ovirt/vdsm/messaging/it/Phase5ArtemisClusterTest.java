@@ -35,13 +35,13 @@ import org.ovirt.vdsm.messaging.it.broker.EmbeddedArtemis;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class Phase5ArtemisClusterTest extends Phase5Story {
-  private static final String NOBODY = "host9";
-
   private ArtemisCluster cluster;
 
   @Override
-  void startBroker(BrokerPki pki, Path dir, List<String> hostIds) throws Exception {
+  Broker startBroker(BrokerPki pki, Path dir, List<String> hostIds) throws Exception {
     cluster = ArtemisCluster.start(dir, pki, 2, WAIT);
+    return new Broker(List.of(nodeB().stompUrl(), nodeA().stompUrl()),
+        List.of(URI.create(nodeA().stompUrl()), URI.create(nodeB().stompUrl())), cluster);
   }
 
   private EmbeddedArtemis nodeA() {
@@ -52,27 +52,10 @@ class Phase5ArtemisClusterTest extends Phase5Story {
     return cluster.node(1);
   }
 
-  @Override
-  List<String> hostBrokerUrls() {
-    return List.of(nodeB().stompUrl(), nodeA().stompUrl());
-  }
-
-  @Override
-  List<URI> engineBrokerUris() {
-    return List.of(URI.create(nodeA().stompUrl()), URI.create(nodeB().stompUrl()));
-  }
-
-  @Override
-  void stopBroker() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   @Test
   @Order(DISRUPTIVE + 1)
   void nodeGoneMidRunCallsAndEventsGoOnThroughTheSurvivingNodeOnceTheClientsReconnect() throws Exception {
-    BrokerConnection onB = engine("engine-b", List.of(URI.create(nodeB().stompUrl()), URI.create(nodeA().stompUrl())));
+    BrokerConnection onB = engine("engine-on-b", List.of(URI.create(nodeB().stompUrl()), URI.create(nodeA().stompUrl())));
     List<HostEvent> eventsOnB = new CopyOnWriteArrayList<>();
     onB.host(HOST1).subscribe("*|virt|VM_status|*", eventsOnB::add);
     assertThat(get(onB.host(HOST1).call("Host.ping2", null))).isEqualTo(new JsonPrimitive(true));

@@ -2,7 +2,6 @@ package org.ovirt.vdsm.messaging.it;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,10 +28,8 @@ class Phase5RabbitMqTest extends Phase5Story {
 
   private static final Logger log = LoggerFactory.getLogger(Phase5RabbitMqTest.class);
 
-  private RabbitMqNode rabbit;
-
   @Override
-  void startBroker(BrokerPki pki, Path dir, List<String> hostIds) throws Exception {
+  Broker startBroker(BrokerPki pki, Path dir, List<String> hostIds) throws Exception {
     if (!RabbitMqNode.isInstalled()) {
       log.warn(SKIPPED);
     }
@@ -40,23 +37,8 @@ class Phase5RabbitMqTest extends Phase5Story {
     List<RabbitMqUser> users = new ArrayList<>();
     users.add(RabbitMqUser.unrestricted("engine"));
     hostIds.forEach(h -> users.add(RabbitMqUser.vdsmHost(h)));
-    rabbit = RabbitMqNode.start(RabbitMqNodeSettings.withFreePorts("vdsm-phase5", dir, pki, users), Duration.ofSeconds(120));
-  }
-
-  @Override
-  List<String> hostBrokerUrls() {
-    return List.of(rabbit.stompUrl());
-  }
-
-  @Override
-  List<URI> engineBrokerUris() {
-    return List.of(URI.create(rabbit.stompUrl()));
-  }
-
-  @Override
-  void stopBroker() throws Exception {
-    if (rabbit != null) {
-      rabbit.close();
-    }
+    RabbitMqNode rabbit = RabbitMqNode.start(
+        RabbitMqNodeSettings.withFreePorts("vdsm-phase5", dir, pki, users), Duration.ofSeconds(120));
+    return Broker.single(rabbit.stompUrl(), rabbit);
   }
 }

@@ -58,12 +58,15 @@ abstract class Phase5Story {
   /** The id of the host whose certificate is of another CA (known to the broker as a user). */
   static final String FOREIGN_HOST = "host3";
   static final List<String> HOST_IDS = List.of(HOST1, HOST2, FOREIGN_HOST);
+  /** A host id nobody serves: its requests wait in their queue until their deadline. */
+  static final String NOBODY = "host9";
   static final Duration WAIT = Duration.ofSeconds(30);
   /** The order of tests that stop a host, a broker or a node: after the others. */
   static final int DISRUPTIVE = Order.DEFAULT + 1;
 
   Path dir;
   BrokerPki pki;
+  Broker broker;
   Phase5Hosts hosts;
   Phase5Hosts.Running host1;
   Phase5Hosts.Running host1Storage;
@@ -72,23 +75,28 @@ abstract class Phase5Story {
   BrokerConnection engine;
   final List<HostEvent> vmEvents = new CopyOnWriteArrayList<>();
 
+  /**
+   * The broker under test, as the clients see it.
+   *
+   * @param hostUrls the {@code --broker} URLs of every host, in order
+   * @param engineUris the broker URIs of the engine, in order
+   * @param broker stops the broker (or cluster) for good
+   */
+  record Broker(List<String> hostUrls, List<URI> engineUris, AutoCloseable broker) {
+    /** One node that hosts and engine reach at {@code stompUrl}. */
+    static Broker single(String stompUrl, AutoCloseable node) {
+      return new Broker(List.of(stompUrl), List.of(URI.create(stompUrl)), node);
+    }
+  }
+
   /** Starts the broker (or cluster) with the certificates of {@code pki}, knowing the hosts {@code hostIds}. */
-  abstract void startBroker(BrokerPki pki, Path dir, List<String> hostIds) throws Exception;
-
-  /** The {@code --broker} URLs of every host, in order. */
-  abstract List<String> hostBrokerUrls();
-
-  /** The broker URIs of the engine, in order. */
-  abstract List<URI> engineBrokerUris();
-
-  /** Stops the broker (or cluster) for good. */
-  abstract void stopBroker() throws Exception;
+  abstract Broker startBroker(BrokerPki pki, Path dir, List<String> hostIds) throws Exception;
 
   @BeforeAll
   void startStory(@TempDir Path tempDir) throws Exception {
     dir = tempDir;
     pki = BrokerPki.generate(dir.resolve("pki"));
-    startBroker(pki, dir.resolve("broker"), HOST_IDS);
+    broker = startBroker(pki, dir.resolve("broker"), HOST_IDS);
     hosts = new Phase5Hosts(dir.resolve("hosts"), pki, hostBrokerUrls());
     List<Phase5Hosts.Running> started = hosts.start(
         new Phase5Hosts.Spec(HOST1, "virt,network,host", false),
@@ -110,7 +118,17 @@ abstract class Phase5Story {
     if (hosts != null) {
       hosts.close();
     }
-    stopBroker();
+    if (broker != null) {
+      broker.broker().close();
+    }
+  }
+
+  List<String> hostBrokerUrls() {
+    return broker.hostUrls();
+  }
+
+  List<URI> engineBrokerUris() {
+    return broker.engineUris();
   }
 
   /** A new engine (a factory of its own) connected through the broker as {@code engineId}. */
@@ -248,8 +266,10 @@ abstract class Phase5Story {
   @Test
   void twoEnginesOnOneBrokerEachGetOnlyTheirOwnReplies() throws Exception {
     AtomicInteger unmatched = new AtomicInteger();
-    List<BrokerConnection> both = List.of(engine("engine-a", engineBrokerUris(), unmatched),
-        engine("engine-b", engineBrokerUris(), unmatched));
+    // Engine ids are unique (an engine's id names its reply queue: two engines must not share one).
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    List<BrokerConnection> both = List.of(engine("engine-a-" + suffix, engineBrokerUris(), unmatched),
+        engine("engine-b-" + suffix, engineBrokerUris(), unmatched));
     List<CompletableFuture<JsonElement>> calls = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       HostClient host = both.get(i % 2).host(i % 4 < 2 ? HOST1 : HOST2);

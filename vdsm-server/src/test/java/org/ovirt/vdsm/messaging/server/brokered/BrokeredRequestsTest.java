@@ -7,7 +7,6 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ovirt.vdsm.messaging.destinations.BrokerHeaders;
+import org.ovirt.vdsm.messaging.server.rpc.BlockingMethod;
 import org.ovirt.vdsm.messaging.server.rpc.DispatcherSettings;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
@@ -39,20 +39,11 @@ class BrokeredRequestsTest {
 
   private final AtomicLong clock = new AtomicLong(NOW);
   private final AtomicInteger counted = new AtomicInteger();
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final CountDownLatch interrupted = new CountDownLatch(1);
+  private final BlockingMethod block = new BlockingMethod();
   private final LinkedBlockingQueue<String> sent = new LinkedBlockingQueue<>();
   private final MethodRegistry methods = new MethodRegistry()
       .register("VM.count", List.of(), p -> new JsonPrimitive(counted.incrementAndGet()))
-      .register("VM.block", List.of(), p -> {
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          interrupted.countDown();
-          Thread.currentThread().interrupt();
-        }
-        return null;
-      })
+      .register("VM.block", List.of(), block)
       .register("VM.slowToAnswer", List.of(), p -> {
         clock.addAndGet(120_000); // the call "took" two minutes: its answer is late
         return null;
@@ -61,7 +52,7 @@ class BrokeredRequestsTest {
 
   @AfterEach
   void close() {
-    release.countDown();
+    block.release();
     if (dispatcher != null) {
       dispatcher.close();
     }
@@ -114,7 +105,7 @@ class BrokeredRequestsTest {
     requests.onRequest(request("VM.block", 7, Long.toString(NOW + 300)));
     assertJson(nextAnswer(), "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,"
         + "\"message\":\"Request timed out on the host after 300 ms: VM.block\"},\"id\":7}");
-    assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the call was interrupted").isTrue();
+    assertThat(block.awaitInterrupted(10)).as("the call was interrupted").isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
   }
 
@@ -125,7 +116,7 @@ class BrokeredRequestsTest {
     requests.onRequest(request("VM.count", 2, Long.toString(NOW + 200))); // queued behind it
     assertJson(nextAnswer(), "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,"
         + "\"message\":\"Request timed out on the host after 200 ms: VM.count\"},\"id\":2}");
-    release.countDown();
+    block.release();
     assertJson(nextAnswer(), "{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":1}");
     requests.onRequest(request("VM.count", 3, null));
     assertJson(nextAnswer(), "{\"jsonrpc\":\"2.0\",\"result\":1,\"id\":3}");
@@ -137,7 +128,7 @@ class BrokeredRequestsTest {
     requests.onRequest(request("VM.block", 4, Long.toString(NOW + 3_600_000)));
     assertJson(nextAnswer(), "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,"
         + "\"message\":\"Request timed out on the host after 250 ms: VM.block\"},\"id\":4}");
-    assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(block.awaitInterrupted(10)).isTrue();
   }
 
   @Test

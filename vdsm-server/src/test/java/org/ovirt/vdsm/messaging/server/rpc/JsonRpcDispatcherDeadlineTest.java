@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonParser;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -21,20 +20,13 @@ import org.junit.jupiter.api.Test;
  * timeout.
  */
 class JsonRpcDispatcherDeadlineTest {
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final MethodRegistry methods = new MethodRegistry().register("Host.hang", List.of(), p -> {
-    try {
-      release.await(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return null;
-  });
+  private final BlockingMethod hang = new BlockingMethod();
+  private final MethodRegistry methods = new MethodRegistry().register("Host.hang", List.of(), hang);
   private JsonRpcDispatcher dispatcher;
 
   @AfterEach
   void close() {
-    release.countDown();
+    hang.release();
     if (dispatcher != null) {
       dispatcher.close();
     }
@@ -58,6 +50,7 @@ class JsonRpcDispatcherDeadlineTest {
     assertThat(JsonParser.parseString(answer)).isEqualTo(JsonParser.parseString(
         "[{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"Request timed out on the host after "
             + expected + " ms: Host.hang\"},\"id\":1}]"));
+    assertThat(hang.awaitInterrupted(10)).as("the call was interrupted").isTrue();
   }
 
   @Test
