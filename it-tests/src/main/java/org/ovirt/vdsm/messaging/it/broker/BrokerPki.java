@@ -106,6 +106,35 @@ public final class BrokerPki {
   }
 
   /**
+   * A VDSM host's own certificate with common name {@code hostId}, issued by this CA on the first
+   * call (read from disk afterwards): serverAuth and clientAuth, subjectAltNames {@value
+   * LoopbackPorts#HOST} and {@code localhost}, as a real host certificate. The host logs in to the
+   * broker with it (the same subject as {@link #client}) and serves direct connections with it.
+   */
+  public synchronized ClientCredentials host(String hostId) throws IOException {
+    requireNonNull(hostId, "hostId");
+    if (!hostId.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
+      throw new IllegalArgumentException("not a usable host id: " + hostId);
+    }
+    Path dir = layout.root().resolve("hosts");
+    ClientCredentials credentials =
+        new ClientCredentials(
+            hostId, dir.resolve(hostId + "-cert.pem"), dir.resolve(hostId + "-key.pem"), layout.caCert());
+    if (!Files.exists(credentials.certificate())) {
+      Files.createDirectories(dir);
+      KeyAndCertificate issued =
+          ca.issueServer(
+              hostId,
+              List.of(LoopbackPorts.HOST, "localhost"),
+              KeyType.EC_P256,
+              CertificateAuthority.DEFAULT_LEAF_VALIDITY);
+      Pem.writePrivateKey(credentials.key(), issued.privateKey());
+      Pem.writeCertificate(credentials.certificate(), issued.certificate());
+    }
+    return credentials;
+  }
+
+  /**
    * Credentials with common name {@code commonName} issued by a new CA that nobody trusts; the
    * credentials still trust this PKI's CA, so only the broker's check of the client can fail.
    */

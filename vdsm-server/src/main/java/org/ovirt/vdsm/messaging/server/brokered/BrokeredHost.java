@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * A host serving through an external broker: one outgoing STOMP connection (mutual TLS, {@code
  * host:/}, heart-beats, TCP_NODELAY) to the first reachable of its broker URLs, subscribed with
  * {@code ack:auto} to {@code /queue/vdsm.requests.<host>.<subsystem>} of each subsystem it serves.
- * Each request runs through the {@link RpcEndpoint}; its answer is a SEND to the request's {@code
- * reply-to}. A request whose {@link BrokerHeaders#DEADLINE} has passed when it arrives is dropped
- * with a (rate-limited) log line and never executed; an answer computed after the deadline, or
- * while no broker connection is up, is dropped with a log line (the engine has failed that call).
+ * Each request runs through the {@link RpcEndpoint} bounded by its own deadline ({@link
+ * BrokeredRequests}); its answer is a SEND to the request's {@code reply-to}. A request whose {@link
+ * BrokerHeaders#DEADLINE} has passed when it arrives is dropped with a (rate-limited) log line and
+ * never executed; an answer computed after the deadline, or while no broker connection is up, is
+ * dropped with a log line (the engine has failed that call).
  *
  * <p>Delivery is at most once: {@code ack:auto} means a request the broker handed over is never
  * redelivered, so a host that dies mid-call does not run a non-idempotent verb twice (NACK drops on
@@ -50,14 +51,13 @@ public final class BrokeredHost implements AutoCloseable {
   private static final String SUBSCRIBED_RECEIPT = "vdsm-subscribed-";
 
   private final BrokeredHostSettings settings;
-  private final RpcEndpoint endpoint;
   private final Consumer<String> onFirstSubscribed;
   private final StompConnector tlsConnector;
   private final StompConnector plainConnector;
   private final EventLoopGroup group;
   private final EventLoop loop;
   private final ThreadPoolExecutor resolver;
-  private final RateLimitedLog expired = new RateLimitedLog(log, 1, Duration.ofSeconds(10));
+  private final BrokeredRequests requests;
   private final RateLimitedLog dropped = new RateLimitedLog(log, 1, Duration.ofSeconds(10));
 
   private volatile boolean closed;
@@ -82,7 +82,7 @@ public final class BrokeredHost implements AutoCloseable {
    */
   public BrokeredHost(BrokeredHostSettings settings, SslContext ssl, RpcEndpoint endpoint, Consumer<String> onFirstSubscribed) {
     this.settings = requireNonNull(settings, "settings");
-    this.endpoint = requireNonNull(endpoint, "endpoint");
+    this.requests = new BrokeredRequests(requireNonNull(endpoint, "endpoint"), this::sendAnswer, System::currentTimeMillis);
     this.onFirstSubscribed = requireNonNull(onFirstSubscribed, "onFirstSubscribed");
     if (ssl == null && settings.urls().stream().anyMatch(BrokerUrl::tls)) {
       throw new IllegalArgumentException("a stomp+ssl:// broker needs the host's TLS context");
@@ -192,7 +192,7 @@ public final class BrokeredHost implements AutoCloseable {
 
     @Override
     public void message(StompClientSession session, StompFrame frame) {
-      onRequest(frame);
+      requests.onRequest(frame);
     }
 
     @Override
@@ -212,44 +212,10 @@ public final class BrokeredHost implements AutoCloseable {
     }
   }
 
-  // ------------------------------------------------------------------------------ requests
+  // ------------------------------------------------------------------------------ answers
 
-  private void onRequest(StompFrame frame) {
-    long deadline = deadlineOf(frame);
-    String flowId = frame.header(StompHeaders.OVIRT_CORRELATION_ID);
-    if (deadline > 0 && System.currentTimeMillis() >= deadline) {
-      expired.warn("dropped a request to {} whose deadline passed {} ms ago, not executed (flow id {})",
-          frame.header(StompHeaders.DESTINATION), System.currentTimeMillis() - deadline, flowId);
-      return;
-    }
-    String replyTo = frame.header(StompHeaders.REPLY_TO);
-    endpoint.handle(frame.body(), flowId, answer -> reply(replyTo, deadline, answer));
-  }
-
-  /** The request's {@link BrokerHeaders#DEADLINE}, or 0 when it has none (or a malformed one). */
-  static long deadlineOf(StompFrame frame) {
-    String value = frame.header(BrokerHeaders.DEADLINE);
-    if (value == null) {
-      return 0;
-    }
-    try {
-      long deadline = Long.parseLong(value.strip());
-      return Math.max(deadline, 0);
-    } catch (NumberFormatException e) {
-      log.debug("ignoring a malformed {} header: {}", BrokerHeaders.DEADLINE, value);
-      return 0;
-    }
-  }
-
-  private void reply(String replyTo, long deadline, byte[] answer) {
-    if (replyTo == null) {
-      dropped.warn("dropped an answer: the request had no reply-to");
-      return;
-    }
-    if (deadline > 0 && System.currentTimeMillis() > deadline) {
-      dropped.warn("dropped an answer to {} computed after the request's deadline", replyTo);
-      return;
-    }
+  /** Sends an answer on the current broker connection; dropped (with a log line) when there is none. */
+  private void sendAnswer(String replyTo, byte[] answer) {
     loop.execute(() -> {
       StompClientSession session = current;
       Channel channel = session == null ? null : session.channel();

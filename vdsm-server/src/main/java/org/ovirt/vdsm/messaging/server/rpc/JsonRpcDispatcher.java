@@ -118,17 +118,34 @@ public final class JsonRpcDispatcher implements AutoCloseable {
    * @return completes once the body is fully handled (answered, or nothing to answer)
    */
   public CompletableFuture<Void> dispatch(byte[] body, String flowId, Consumer<byte[]> reply) {
+    return dispatch(body, flowId, settings.requestTimeout(), reply);
+  }
+
+  /**
+   * {@link #dispatch(byte[], String, Consumer)} with a deadline of the caller's: each call of the
+   * body is bounded by the earlier of {@code timeout} and the server's request timeout (a request
+   * from a broker carries the time it has left; a call queued or running past it is answered -32000
+   * and cancelled, never started late).
+   *
+   * @param timeout the time the caller gives each call from now, positive
+   */
+  public CompletableFuture<Void> dispatch(byte[] body, String flowId, java.time.Duration timeout, Consumer<byte[]> reply) {
     requireNonNull(body, "body");
     requireNonNull(reply, "reply");
+    requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    }
+    long timeoutMs = Math.max(1, Math.min(timeout.toMillis(), settings.requestTimeout().toMillis()));
     if (body.length <= INLINE_PARSE_BYTES) {
       // A small body parses in about a microsecond: cheaper here than a hand-over to the parser pool.
-      return answer(body, flowId).thenAccept(answer -> answer.ifPresent(reply));
+      return answer(body, flowId, timeoutMs).thenAccept(answer -> answer.ifPresent(reply));
     }
     CompletableFuture<Void> handled = new CompletableFuture<>();
     try {
       parsers.execute(() -> {
         try {
-          answer(body, flowId).thenAccept(answer -> answer.ifPresent(reply))
+          answer(body, flowId, timeoutMs).thenAccept(answer -> answer.ifPresent(reply))
               .whenComplete((ok, e) -> handled.complete(null));
         } catch (RuntimeException e) {
           log.error("failed to answer a request body", e);
@@ -155,15 +172,19 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   public void execute(String method, JsonElement params, String flowId, Consumer<JsonRpcResponse> done) {
     requireNonNull(method, "method");
     requireNonNull(done, "done");
-    submit(JsonRpcId.NULL, method, params, flowId).thenAccept(done);
+    submit(JsonRpcId.NULL, method, params, flowId, settings.requestTimeout().toMillis()).thenAccept(done);
   }
 
   /** Parses {@code body} and runs its calls; completes with the encoded answer, if any. */
   CompletableFuture<Optional<byte[]>> answer(byte[] body, String flowId) {
+    return answer(body, flowId, settings.requestTimeout().toMillis());
+  }
+
+  private CompletableFuture<Optional<byte[]>> answer(byte[] body, String flowId, long timeoutMs) {
     JsonRpcPayload payload = JsonRpcCodec.decode(body, settings.jsonLimits());
     List<CompletableFuture<JsonRpcResponse>> pending = new ArrayList<>(payload.items().size());
     for (JsonRpcPayload.Item item : payload.items()) {
-      handle(item, flowId).ifPresent(pending::add);
+      handle(item, flowId, timeoutMs).ifPresent(pending::add);
     }
     if (pending.isEmpty()) {
       return CompletableFuture.completedFuture(Optional.empty());
@@ -175,17 +196,17 @@ public final class JsonRpcDispatcher implements AutoCloseable {
         .thenApply(done -> Optional.of(answers.batch(pending.stream().map(CompletableFuture::join).toList())));
   }
 
-  private Optional<CompletableFuture<JsonRpcResponse>> handle(JsonRpcPayload.Item item, String flowId) {
+  private Optional<CompletableFuture<JsonRpcResponse>> handle(JsonRpcPayload.Item item, String flowId, long timeoutMs) {
     if (item instanceof JsonRpcPayload.Invalid invalid) {
       log.debug("invalid JSON-RPC message: {}", invalid.error().message());
       return Optional.of(CompletableFuture.completedFuture(invalid.toResponse()));
     }
     JsonRpcMessage message = ((JsonRpcPayload.Valid) item).message();
     if (message instanceof JsonRpcRequest request) {
-      return Optional.of(submit(request.id(), request.method(), request.params(), flowId));
+      return Optional.of(submit(request.id(), request.method(), request.params(), flowId, timeoutMs));
     }
     if (message instanceof JsonRpcNotification notification) {
-      submit(JsonRpcId.NULL, notification.method(), notification.params(), flowId).thenAccept(r -> {
+      submit(JsonRpcId.NULL, notification.method(), notification.params(), flowId, timeoutMs).thenAccept(r -> {
         if (!r.isSuccess()) {
           peerLog.info("notification {} failed: {}", notification.method(), r.error().message());
         }
@@ -196,8 +217,9 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** Runs one call on its subsystem's executor, under the deadline. */
-  private CompletableFuture<JsonRpcResponse> submit(JsonRpcId id, String methodName, JsonElement params, String flowId) {
+  /** Runs one call on its subsystem's executor, under the deadline ({@code timeoutMs} from now). */
+  private CompletableFuture<JsonRpcResponse> submit(
+      JsonRpcId id, String methodName, JsonElement params, String flowId, long timeoutMs) {
     Optional<MethodRegistry.Registration> found = registry.find(methodName);
     if (found.isEmpty()) {
       return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, JsonRpcError.methodNotFound(methodName)));
@@ -220,7 +242,6 @@ public final class JsonRpcDispatcher implements AutoCloseable {
       peerLog.warn("{} queue full, answering 1100 to {} (flow id {})", validator.subsystemOf(methodName), methodName, flowId);
       return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, busy()));
     }
-    long timeoutMs = settings.requestTimeout().toMillis();
     Timeout deadline = deadlines.newTimeout(t -> {
       JsonRpcError late = new JsonRpcError(REQUEST_TIMEOUT,
           "Request timed out on the host after " + timeoutMs + " ms: " + methodName);

@@ -2,6 +2,7 @@ package org.ovirt.vdsm.messaging.server.rpc;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,5 +29,18 @@ public final class RpcEndpoint {
     requireNonNull(body, "body");
     requireNonNull(target, "target");
     return dispatcher.dispatch(body, flowId, target::reply);
+  }
+
+  /**
+   * {@link #handle(byte[], String, ReplyTarget)} for a request that carries its own deadline: each
+   * call is bounded by the earlier of {@code timeout} (the request's time left) and the server's
+   * request timeout.
+   *
+   * @param timeout the request's time left, positive
+   */
+  public CompletableFuture<Void> handle(byte[] body, String flowId, Duration timeout, ReplyTarget target) {
+    requireNonNull(body, "body");
+    requireNonNull(target, "target");
+    return dispatcher.dispatch(body, flowId, timeout, target::reply);
   }
 }
