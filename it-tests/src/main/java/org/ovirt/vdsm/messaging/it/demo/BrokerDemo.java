@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
@@ -127,9 +128,11 @@ public final class BrokerDemo {
     Files.copy(host.certificate(), pkiDir.resolve("certs/vdsmcert.pem"));
     Files.copy(host.key(), pkiDir.resolve("keys/vdsmkey.pem"));
     Path log = dir.resolve("storage-process.log");
+    List<String> shown = List.of("--broker", url, "--host-id", HOST_ID, "--subsystems", "storage", "--direct", "off");
+    List<String> args = new ArrayList<>(shown);
+    args.addAll(List.of("--pki-dir", pkiDir.toString()));
     long s0 = System.nanoTime();
-    VdsmServerProcess storage = VdsmServerProcess.start(List.of("--broker", url, "--host-id", HOST_ID,
-        "--subsystems", "storage", "--direct", "off", "--pki-dir", pkiDir.toString()), log);
+    VdsmServerProcess storage = VdsmServerProcess.start(args, log);
     try {
       String line = storage.nextLine(WAIT);
       if (line == null || !line.startsWith("vdsm-server connected to broker")) {
@@ -137,8 +140,8 @@ public final class BrokerDemo {
             + line + "); its log ends with:\n" + VdsmServerProcess.tail(log));
       }
       storagePid = storage.pid();
-      step("host process 2", "pid " + storage.pid() + ", vdsm-server " + String.join(" ", List.of("--broker", url,
-          "--host-id", HOST_ID, "--subsystems", "storage", "--direct", "off")) + " (up in " + ms(s0) + " ms): " + line);
+      step("host process 2", "pid " + storage.pid() + ", vdsm-server " + String.join(" ", shown) + " (up in " + ms(s0)
+          + " ms): " + line);
       return storage;
     } catch (Exception e) {
       storage.close();

@@ -26,13 +26,11 @@ final class VdsmServerProcess implements AutoCloseable {
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final Process process;
-  private final List<String> command;
   private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(1000);
   private final Thread hook;
 
-  private VdsmServerProcess(Process process, List<String> command) {
+  private VdsmServerProcess(Process process) {
     this.process = process;
-    this.command = command;
     Thread reader = new Thread(this::readOutput, "vdsm-server-" + process.pid() + "-stdout");
     reader.setDaemon(true);
     reader.start();
@@ -55,7 +53,7 @@ final class VdsmServerProcess implements AutoCloseable {
     command.add(VdsmServerMain.class.getName());
     command.addAll(args);
     Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-    return new VdsmServerProcess(process, List.copyOf(args));
+    return new VdsmServerProcess(process);
   }
 
   private void readOutput() {
@@ -76,16 +74,6 @@ final class VdsmServerProcess implements AutoCloseable {
   /** The process id. */
   long pid() {
     return process.pid();
-  }
-
-  /** The arguments it was started with, as one line. */
-  String arguments() {
-    return String.join(" ", command);
-  }
-
-  /** Whether it still runs. */
-  boolean isAlive() {
-    return process.isAlive();
   }
 
   /** Kills it at once (SIGKILL) and waits for it to end (at most {@link #STOP_TIMEOUT}). */
