@@ -153,6 +153,10 @@ public final class Bench {
         report.note(EventFanOut.run(pki, server, address, quick));
       }
     }
+    if (!skip.contains("broker")) {
+      report.section("broker", "Small calls through an external broker (Artemis, RabbitMQ) next to direct, same host API");
+      BrokerBench.run(report, this::pipelined);
+    }
     if (!skip.contains("e")) {
       report.section("e", "Many hosts: one engine-client holding many connections with heart-beats");
       report.note(ManyHosts.run(pki, hosts, quick));

@@ -25,8 +25,9 @@ import org.ovirt.vdsm.messaging.tls.TlsContexts;
 
 /**
  * The quick-start demo: a fresh PKI in a temporary directory, a host server on a free loopback
- * port, and a short engine session against it over mutual TLS, printed step by step. Leaves
- * nothing behind.
+ * port, and a short engine session against it over mutual TLS, printed step by step; then phase 5
+ * ({@link BrokerDemo}): the same engine and host through an external broker, the host's storage in
+ * a process of its own. Leaves nothing behind.
  */
 public final class Demo {
   private final PrintStream out;
@@ -45,7 +46,8 @@ public final class Demo {
   public int run() throws Exception {
     Path dir = Files.createTempDirectory("vdsm-demo-pki");
     try {
-      return session(dir);
+      int direct = session(dir);
+      return direct != 0 ? direct : new BrokerDemo(out).run(dir.resolve("phase5"));
     } finally {
       deleteTree(dir);
     }
