@@ -25,7 +25,7 @@ final class FaultMatrix {
   /** A fault of the matrix, with the parameters the matrix uses. */
   enum Fault {
     LATENCY(new ProxyFault.Latency(Duration.ofMillis(150))),
-    BANDWIDTH(new ProxyFault.Bandwidth(32 * 1024)),
+    BANDWIDTH(new ProxyFault.Bandwidth(8 * 1024)),
     ONE_BYTE_PER_WRITE(new ProxyFault.OneBytePerWrite()),
     STALL_MID_FRAME(new ProxyFault.StallAfter(10)),
     RESET_MID_FRAME(new ProxyFault.ResetAfter(10)),

@@ -16,6 +16,9 @@ final class ProxyPipe {
   /** Bytes one direction may hold before it stops reading. */
   static final int CAPACITY = 256 * 1024;
 
+  /** Single-byte writes per turn of the proxy's loop (each its own {@code write}, so its own segment). */
+  private static final int ONE_BYTE_WRITES_PER_TURN = 16;
+
   /** What the proxy must do to the whole connection after {@link #pump}. */
   enum Outcome { CONTINUE, RESET }
 
@@ -116,6 +119,7 @@ final class ProxyPipe {
    */
   long pump(long now) throws IOException {
     writeBlocked = false;
+    int writesThisTurn = 0;
     if (stalled) {
       return Long.MAX_VALUE;
     }
@@ -163,8 +167,8 @@ final class ProxyPipe {
         writeBlocked = true;
         return Long.MAX_VALUE;
       }
-      if (oneByte) {
-        return queue.isEmpty() ? passFinIfDone() : now; // one write per turn of the loop
+      if (oneByte && ++writesThisTurn >= ONE_BYTE_WRITES_PER_TURN) {
+        return queue.isEmpty() ? passFinIfDone() : now; // let the other connections have a turn
       }
     }
     return passFinIfDone();
