@@ -80,6 +80,10 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   private volatile Channel channel;
   private boolean connected;
   private boolean closing;
+  /** Event-loop confined: a read is being handled; frames written meanwhile are flushed at its end. */
+  private boolean reading;
+  /** Event-loop confined: something was written during this read and waits for the flush. */
+  private boolean flushAtReadComplete;
 
   public StompServerHandler(
       Broker broker, RpcEndpoint endpoint, StompSettings settings, String serverName) {
@@ -110,6 +114,27 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   public String name() {
     Channel ch = channel;
     return ch == null ? sessionId : String.valueOf(ch.remoteAddress());
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    reading = true;
+    super.channelRead(ctx, msg);
+  }
+
+  /**
+   * The end of a read: one flush for every frame written while handling it (answers of trivial
+   * calls run inline, receipts), so that many requests in one read cost one TLS record and one
+   * system call, as a Netty server should.
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
+    if (flushAtReadComplete) {
+      flushAtReadComplete = false;
+      ctx.channel().flush();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override
@@ -254,8 +279,16 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     write(frame, false);
   }
 
+  /**
+   * Writes {@code frame}: flushed at once from any other thread or outside a read of this
+   * connection, at the end of the read when written while handling one (on the event loop).
+   */
   private void write(StompFrame frame, boolean droppable) {
-    writer.write(channel, frame, droppable);
+    Channel ch = channel;
+    boolean deferFlush = ch.eventLoop().inEventLoop() && reading;
+    if (writer.write(ch, frame, droppable, !deferFlush) && deferFlush) {
+      flushAtReadComplete = true;
+    }
   }
 
   private void onSubscribe(ChannelHandlerContext ctx, StompFrame frame) {

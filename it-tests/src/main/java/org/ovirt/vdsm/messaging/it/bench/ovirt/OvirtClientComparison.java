@@ -52,8 +52,15 @@ public final class OvirtClientComparison {
     }
     Path dir = Files.createTempDirectory("vdsm-bench-ovirt");
     PkiLayout pki = DevelopmentPki.generate(dir, "localhost", List.of("127.0.0.1"), KeyType.RSA_2048);
-    System.out.println(run(pki, quick, rounds));
-    System.exit(0);
+    int status = 1;
+    try {
+      System.out.println(run(pki, quick, rounds));
+      status = 0;
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+    } finally {
+      System.exit(status); // the engine's client keeps non-daemon threads
+    }
   }
 
   /**
