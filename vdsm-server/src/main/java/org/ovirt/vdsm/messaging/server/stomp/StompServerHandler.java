@@ -84,6 +84,17 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   private boolean reading;
   /** Event-loop confined: something was written during this read and waits for the flush. */
   private boolean flushAtReadComplete;
+  /** Event-loop confined: {@link #flushTask} is queued on the event loop. */
+  private boolean flushTaskQueued;
+  /**
+   * The backstop of the read-complete flush: runs after the event loop has processed this round of
+   * I/O, in case a handler before this one delivered frames without a read-complete following.
+   */
+  private final Runnable flushTask = () -> {
+    flushTaskQueued = false;
+    reading = false;
+    flushIfWritten();
+  };
 
   public StompServerHandler(
       Broker broker, RpcEndpoint endpoint, StompSettings settings, String serverName) {
@@ -130,11 +141,15 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     reading = false;
+    flushIfWritten();
+    ctx.fireChannelReadComplete();
+  }
+
+  private void flushIfWritten() {
     if (flushAtReadComplete) {
       flushAtReadComplete = false;
-      ctx.channel().flush();
+      channel.flush();
     }
-    ctx.fireChannelReadComplete();
   }
 
   @Override
@@ -288,6 +303,10 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     boolean deferFlush = ch.eventLoop().inEventLoop() && reading;
     if (writer.write(ch, frame, droppable, !deferFlush) && deferFlush) {
       flushAtReadComplete = true;
+      if (!flushTaskQueued) {
+        flushTaskQueued = true;
+        ch.eventLoop().execute(flushTask);
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package org.ovirt.vdsm.messaging.it.bench.ovirt;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.ovirt.vdsm.jsonrpc.client.JsonRpcClient;
+import org.ovirt.vdsm.messaging.it.bench.BenchTls;
 import org.ovirt.vdsm.messaging.tls.DevelopmentPki;
 import org.ovirt.vdsm.messaging.tls.KeyType;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
@@ -29,8 +33,8 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
  * {@code src/main/python/reference_host.py}).
  */
 public final class OvirtClientComparison {
-  /** Caller threads of the engine's client, each with one call in flight. */
-  public static final int THREADS = 16;
+  /** Caller threads of the engine's client, each with one call in flight (system property {@code bench.ovirtThreads}). */
+  public static final int THREADS = Integer.getInteger("bench.ovirtThreads", 16);
 
   private OvirtClientComparison() {}
 
@@ -89,14 +93,29 @@ public final class OvirtClientComparison {
     try (HostProcess server = HostProcess.start("vdsm-server", ours);
          HostProcess reference = HostProcess.start("python reference host", python);
          OvirtClientLoad load = new OvirtClientLoad(pki)) {
-      JsonRpcClient toServer = load.connect(server.port());
+      // A cold JVM on a loaded machine can take longer over its first TLS handshakes than the
+      // engine's client waits for one: warm both ends (and this JVM's TLS) up first.
+      warmTls(pki, server.port());
+      warmTls(pki, reference.port());
       JsonRpcClient toReference = load.connect(reference.port());
+      JsonRpcClient toServer = load.connect(server.port());
       for (int round = 1; round <= rounds; round++) {
         results.add(measure(server, toServer, round, warmup, measure));
         results.add(measure(reference, toReference, round, warmup, measure));
       }
     }
     return markdown(results);
+  }
+
+  private static void warmTls(PkiLayout pki, int port) throws Exception {
+    SSLSocketFactory factory = BenchTls.engineContext(pki).getSocketFactory();
+    for (int i = 0; i < 20; i++) {
+      try (SSLSocket socket = (SSLSocket) factory.createSocket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 60_000);
+        socket.setSoTimeout(60_000);
+        socket.startHandshake();
+      }
+    }
   }
 
   private static Measured measure(HostProcess host, JsonRpcClient client, int round, Duration warmup, Duration length)

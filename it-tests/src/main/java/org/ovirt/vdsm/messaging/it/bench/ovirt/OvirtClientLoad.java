@@ -59,27 +59,18 @@ final class OvirtClientLoad implements AutoCloseable {
   }
 
   /**
-   * A connected client to {@code localhost:port}: one call has been answered. A loaded machine may
-   * fail a first TLS handshake (the client's own 10 s connect timeout): up to three attempts.
+   * A connected client to {@code localhost:port}: one call has been answered. The engine's connect
+   * policy, with room for a loaded machine: 30 s per attempt, three attempts.
    */
   JsonRpcClient connect(int port) throws Exception {
-    Exception last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      ReactorClient reactorClient = reactor.createClient("localhost", port);
-      reactorClient.setClientPolicy(new StompClientPolicy(
-          10_000, 1, 10_000, IOException.class, "jms.topic.vdsm_requests", "jms.topic.vdsm_responses"));
-      JsonRpcClient client = worker.register(reactorClient);
-      client.setRetryPolicy(new ClientPolicy(CALL_TIMEOUT_S * 1000, 1, 10_000, IOException.class));
-      clients.add(client);
-      try {
-        ping(client);
-        return client;
-      } catch (Exception e) {
-        last = e;
-        client.close();
-      }
-    }
-    throw last;
+    ReactorClient reactorClient = reactor.createClient("localhost", port);
+    reactorClient.setClientPolicy(new StompClientPolicy(
+        30_000, 3, 10_000, IOException.class, "jms.topic.vdsm_requests", "jms.topic.vdsm_responses"));
+    JsonRpcClient client = worker.register(reactorClient);
+    client.setRetryPolicy(new ClientPolicy(CALL_TIMEOUT_S * 1000, 3, 10_000, IOException.class));
+    clients.add(client);
+    ping(client);
+    return client;
   }
 
   /** {@code threads} threads calling {@code Host.ping2} back to back on {@code client} for {@code length}. */
