@@ -42,19 +42,12 @@ final class SessionWriter {
     this.overBudget = requireNonNull(overBudget, "overBudget");
   }
 
-  /** Writes and flushes {@code frame} on {@code ch} unless a bound says otherwise. */
-  void write(Channel ch, StompFrame frame, boolean droppable) {
-    write(ch, frame, droppable, true);
-  }
-
   /**
-   * Writes {@code frame} on {@code ch} unless a bound says otherwise; flushes it only when {@code
-   * flush} (otherwise the caller, on the channel's event loop, flushes later, e.g. at the end of
-   * the read that caused it).
+   * Writes and flushes {@code frame} on {@code ch} unless a bound says otherwise.
    *
    * @return whether the frame was written (not dropped or refused by a bound)
    */
-  boolean write(Channel ch, StompFrame frame, boolean droppable, boolean flush) {
+  boolean write(Channel ch, StompFrame frame, boolean droppable) {
     long size = frame.body().length + FRAME_OVERHEAD;
     if (droppable && pendingBytes.get() + size > maxPendingBytes) {
       log.warn("{}: more than {} bytes waiting to be written: dropping a message to {}",
@@ -70,11 +63,7 @@ final class SessionWriter {
     pendingBytes.addAndGet(size);
     ChannelPromise written = ch.newPromise();
     written.addListener(new Release(size));
-    if (flush) {
-      ch.writeAndFlush(frame, written);
-    } else {
-      ch.write(frame, written);
-    }
+    ch.writeAndFlush(frame, written);
     return true;
   }
 

@@ -80,22 +80,6 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   private volatile Channel channel;
   private boolean connected;
   private boolean closing;
-  /** Event-loop confined: a read is being handled; frames written meanwhile are flushed at its end. */
-  private boolean reading;
-  /** Event-loop confined: something was written during this read and waits for the flush. */
-  private boolean flushAtReadComplete;
-  /** Event-loop confined: {@link #flushTask} is queued on the event loop. */
-  private boolean flushTaskQueued;
-  /**
-   * The backstop of the read-complete flush: runs after the event loop has processed this round of
-   * I/O, in case a handler before this one delivered frames without a read-complete following.
-   */
-  private final Runnable flushTask = () -> {
-    flushTaskQueued = false;
-    reading = false;
-    flushIfWritten();
-  };
-
   public StompServerHandler(
       Broker broker, RpcEndpoint endpoint, StompSettings settings, String serverName) {
     this(broker, endpoint, settings, serverName, new ServerBudgets(settings.guards()));
@@ -125,31 +109,6 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   public String name() {
     Channel ch = channel;
     return ch == null ? sessionId : String.valueOf(ch.remoteAddress());
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    reading = true;
-    super.channelRead(ctx, msg);
-  }
-
-  /**
-   * The end of a read: one flush for every frame written while handling it (answers of trivial
-   * calls run inline, receipts), so that many requests in one read cost one TLS record and one
-   * system call, as a Netty server should.
-   */
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    reading = false;
-    flushIfWritten();
-    ctx.fireChannelReadComplete();
-  }
-
-  private void flushIfWritten() {
-    if (flushAtReadComplete) {
-      flushAtReadComplete = false;
-      channel.flush();
-    }
   }
 
   @Override
@@ -295,19 +254,14 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   }
 
   /**
-   * Writes {@code frame}: flushed at once from any other thread or outside a read of this
-   * connection, at the end of the read when written while handling one (on the event loop).
+   * Writes and flushes {@code frame}, each frame on its own, also when several answers of one read
+   * are written on the event loop: the oVirt engine's client ({@code vdsm-jsonrpc-java} 1.7.4)
+   * parses at most one frame carrying content-length per socket read and leaves the rest in its
+   * buffer until more bytes arrive, so answers flushed together can wait there until the next
+   * heart-beat (see docs/benchmarks.md).
    */
   private void write(StompFrame frame, boolean droppable) {
-    Channel ch = channel;
-    boolean deferFlush = ch.eventLoop().inEventLoop() && reading;
-    if (writer.write(ch, frame, droppable, !deferFlush) && deferFlush) {
-      flushAtReadComplete = true;
-      if (!flushTaskQueued) {
-        flushTaskQueued = true;
-        ch.eventLoop().execute(flushTask);
-      }
-    }
+    writer.write(channel, frame, droppable);
   }
 
   private void onSubscribe(ChannelHandlerContext ctx, StompFrame frame) {
