@@ -26,6 +26,7 @@ import org.HdrHistogram.Histogram;
 import org.ovirt.vdsm.messaging.client.EngineClientFactory;
 import org.ovirt.vdsm.messaging.client.HostClient;
 import org.ovirt.vdsm.messaging.it.bench.jmh.LargeResult;
+import org.ovirt.vdsm.messaging.it.bench.ovirt.OvirtClientComparison;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
@@ -116,7 +117,7 @@ public final class Bench {
 
     MethodRegistry methods = new MethodRegistry();
     JsonObject big = LargeResult.capabilities(200 * 1024);
-    methods.register("Host.ping2", List.of(), p -> null);
+    methods.registerInline("Host.ping2", List.of(), p -> null); // as the default backend registers it
     methods.register("Host.getCapabilities", List.of(), p -> big);
     VdsmServerConfig plainConfig = VdsmServerConfig.tls("127.0.0.1", 0, pki);
     // Every benchmark client connects from 127.0.0.1: lift the per-address limit for the many-hosts run.
@@ -156,6 +157,11 @@ public final class Bench {
     if (!skip.contains("broker")) {
       report.section("broker", "Small calls through an external broker (Artemis, RabbitMQ) next to direct, same host API");
       BrokerBench.run(report, this::pipelined);
+    }
+    if (!skip.contains("g")) {
+      report.section("g", "The engine's own client (vdsm-jsonrpc-java 1.7.4, " + OvirtClientComparison.THREADS
+          + " threads of sequential Host.ping2) against vdsm-server and a minimal Python asyncio host, separate processes");
+      report.note(OvirtClientComparison.run(pki, quick, 2));
     }
     if (!skip.contains("e")) {
       report.section("e", "Many hosts: one engine-client holding many connections with heart-beats");
@@ -297,6 +303,10 @@ public final class Bench {
       double seconds = (System.nanoTime() - start) / 1e9;
       Row row = new Row(name, inFlight, calls / seconds, histogram);
       row.cpu(client.elapsedNanos() / (double) calls / 1000, server.elapsedNanos() / (double) calls / 1000);
+      long allocated = client.allocatedBytes();
+      if (allocated >= 0) {
+        row.clientAllocation(allocated / (double) calls);
+      }
       System.err.println(row.markdown());
       return row;
     } finally {

@@ -8,11 +8,12 @@ import javax.net.ssl.TrustManagerFactory;
 import org.ovirt.vdsm.messaging.tls.Pem;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
 
-/** JDK TLS contexts from the PKI files, for clients that are not Netty (the JDK HTTP client). */
-final class BenchTls {
+/** JDK TLS contexts from the PKI files, for clients that are not Netty (the JDK HTTP client, the engine's own client). */
+public final class BenchTls {
   private BenchTls() {}
 
-  static SSLContext engineContext(PkiLayout pki) throws Exception {
+  /** The engine's key and certificate, trusting the CA only. */
+  public static SSLContext engineContext(PkiLayout pki) throws Exception {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     keys.setKeyEntry("engine", Pem.readPrivateKey(pki.engineKey()), new char[0],

@@ -15,6 +15,7 @@ final class CpuMeter {
 
   private final List<String> prefixes;
   private final Map<Long, Long> start = new HashMap<>();
+  private final Map<Long, Long> allocatedAtStart = new HashMap<>();
 
   CpuMeter(List<String> prefixes) {
     this.prefixes = prefixes;
@@ -26,8 +27,10 @@ final class CpuMeter {
   /** Starts measuring: remembers every thread's CPU time now. */
   CpuMeter begin() {
     start.clear();
+    allocatedAtStart.clear();
     for (long id : THREADS.getAllThreadIds()) {
       start.put(id, Math.max(0, THREADS.getThreadCpuTime(id)));
+      allocatedAtStart.put(id, Math.max(0, allocated(id)));
     }
     return this;
   }
@@ -46,5 +49,28 @@ final class CpuMeter {
       }
     }
     return total;
+  }
+
+  /** Bytes allocated since {@link #begin} by threads whose names start with a prefix (-1 when unsupported). */
+  long allocatedBytes() {
+    if (!(THREADS instanceof com.sun.management.ThreadMXBean)) {
+      return -1;
+    }
+    long total = 0;
+    for (long id : THREADS.getAllThreadIds()) {
+      var info = THREADS.getThreadInfo(id);
+      if (info == null || prefixes.stream().noneMatch(info.getThreadName()::startsWith)) {
+        continue;
+      }
+      long now = allocated(id);
+      if (now >= 0) {
+        total += now - allocatedAtStart.getOrDefault(id, 0L);
+      }
+    }
+    return total;
+  }
+
+  private static long allocated(long threadId) {
+    return THREADS instanceof com.sun.management.ThreadMXBean sun ? sun.getThreadAllocatedBytes(threadId) : -1;
   }
 }

@@ -12,6 +12,7 @@ final class Row {
   long responseBytes = -1;
   double clientCpuMicros = -1;
   double serverCpuMicros = -1;
+  double clientAllocatedBytes = -1;
 
   Row(String name, int inFlight, double callsPerSecond, Histogram latency) {
     this.name = name;
@@ -30,9 +31,14 @@ final class Row {
     serverCpuMicros = serverMicros;
   }
 
+  /** Bytes allocated per call by the client's threads (callers, network loop, answer lanes). */
+  void clientAllocation(double bytesPerCall) {
+    clientAllocatedBytes = bytesPerCall;
+  }
+
   static String header() {
-    return "| call | in flight | calls/s | p50 µs | p99 µs | p99.9 µs | max µs | bytes/call out | bytes/call back | client CPU µs/call | server CPU µs/call |\n"
-        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+    return "| call | in flight | calls/s | p50 µs | p99 µs | p99.9 µs | max µs | bytes/call out | bytes/call back | client CPU µs/call | server CPU µs/call | client alloc B/call |\n"
+        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
   }
 
   String markdown() {
@@ -41,7 +47,8 @@ final class Row {
         + " | " + us(latency.getValueAtPercentile(99.9)) + " | " + us(latency.getMaxValue())
         + " | " + (requestBytes < 0 ? "" : Bench.fmt(requestBytes)) + " | " + (responseBytes < 0 ? "" : Bench.fmt(responseBytes))
         + " | " + (clientCpuMicros < 0 ? "" : Bench.fmt(clientCpuMicros))
-        + " | " + (serverCpuMicros < 0 ? "" : Bench.fmt(serverCpuMicros)) + " |";
+        + " | " + (serverCpuMicros < 0 ? "" : Bench.fmt(serverCpuMicros))
+        + " | " + (clientAllocatedBytes < 0 ? "" : Bench.fmt(clientAllocatedBytes)) + " |";
   }
 
   private static String us(long nanos) {

@@ -15,7 +15,9 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.ssl.SslContext;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
 import org.ovirt.vdsm.messaging.tls.TlsContexts;
 import org.ovirt.vdsm.messaging.transport.NettyTransport;
@@ -23,13 +25,19 @@ import org.ovirt.vdsm.messaging.transport.NettyTransport;
 /**
  * The ceiling: a raw Netty echo over the same mutual TLS, length-prefixed messages of the same
  * sizes as the STOMP frames, answered in order on one connection. No STOMP, no JSON, no dispatch.
+ * It pipelines as a real Netty server does: the server writes every answer of a read and flushes
+ * once at read-complete; the client writes every call made since its last flush and flushes once.
  */
 final class TlsEcho implements AutoCloseable {
   private final EventLoopGroup serverGroup = NettyTransport.best().newGroup(0, "bench-echo-server", true);
   private final EventLoopGroup clientGroup = NettyTransport.best().newGroup(1, "bench-echo-client", true);
   private final Channel server;
   private final Channel client;
+  /** Event-loop confined: calls written, in order, waiting for their echo. */
   private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+  /** Calls made, not yet written (bounded by the callers' own in-flight limit). */
+  private final ConcurrentLinkedQueue<CompletableFuture<Void>> calls = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final byte[] request;
 
   TlsEcho(PkiLayout pki, int requestBytes, int responseBytes) throws Exception {
@@ -48,7 +56,13 @@ final class TlsEcho implements AutoCloseable {
                 new SimpleChannelInboundHandler<ByteBuf>() {
                   @Override
                   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                    ctx.writeAndFlush(ctx.alloc().buffer(response.length).writeBytes(response));
+                    ctx.write(ctx.alloc().buffer(response.length).writeBytes(response), ctx.voidPromise());
+                  }
+
+                  @Override
+                  public void channelReadComplete(ChannelHandlerContext ctx) {
+                    ctx.flush();
+                    ctx.fireChannelReadComplete();
                   }
                 });
           }
@@ -76,11 +90,25 @@ final class TlsEcho implements AutoCloseable {
   /** Sends one request; completes when its echo arrives. */
   CompletableFuture<Void> call() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    client.eventLoop().execute(() -> {
-      waiting.add(done);
-      client.writeAndFlush(client.alloc().buffer(request.length).writeBytes(request));
-    });
+    calls.add(done);
+    if (drainQueued.compareAndSet(false, true)) {
+      client.eventLoop().execute(this::drain);
+    }
     return done;
+  }
+
+  /** On the client's loop: writes every call made since the last drain, one flush for all. */
+  private void drain() {
+    drainQueued.set(false);
+    boolean wrote = false;
+    for (CompletableFuture<Void> done; (done = calls.poll()) != null; ) {
+      waiting.add(done);
+      client.write(client.alloc().buffer(request.length).writeBytes(request), client.voidPromise());
+      wrote = true;
+    }
+    if (wrote) {
+      client.flush();
+    }
   }
 
   @Override

@@ -117,8 +117,9 @@ public final class DefaultHostBackend implements AutoCloseable {
   public void registerWith(MethodRegistry registry) {
     requireNonNull(registry, "registry");
     // Host
-    registry.register("Host.ping2", List.of(), p -> null);
-    registry.register("Host.echo", List.of("message"), host::echo);
+    // Trivial and non-blocking: run where the request was read, no hand-over (MethodRegistry#registerInline).
+    registry.registerInline("Host.ping2", List.of(), p -> null);
+    registry.registerInline("Host.echo", List.of("message"), host::echo);
     registry.register("Host.getCapabilities", List.of(), p -> host.capabilities());
     registry.register("Host.getStats", List.of(), p -> statistics.stats());
     registry.register("Host.getHardwareInfo", List.of(), p -> statistics.hardwareInfo());

@@ -81,7 +81,7 @@ public final class BrokeredHostRunner implements AutoCloseable {
     for (String name : all.names()) {
       if (settings.subsystems().contains(MethodSubsystems.of(name))) {
         MethodRegistry.Registration r = all.find(name).orElseThrow();
-        target.register(r.name(), r.paramNames(), r.method());
+        target.add(r); // keeps the inline flag of trivial methods
       }
     }
   }

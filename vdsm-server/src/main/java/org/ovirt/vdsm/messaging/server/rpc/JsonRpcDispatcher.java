@@ -35,9 +35,12 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs JSON-RPC 2.0 message bodies against the {@link MethodRegistry}, never on a network thread:
- * bodies are parsed on a small parser pool, then each call runs on the bounded executor of its
- * {@link Subsystem}, so a slow storage call never delays a VM call.
+ * Runs JSON-RPC 2.0 message bodies against the {@link MethodRegistry}: small bodies are parsed on
+ * the calling (network) thread, larger ones on a small parser pool; then each call runs on the
+ * bounded executor of its {@link Subsystem}, so a slow storage call never delays a VM call. Trivial
+ * methods ({@link MethodRegistry#registerInline}, such as {@code Host.ping2}) run where the body was
+ * parsed, without a hand-over: at the rates engines poll, the two thread hops cost more than the
+ * call.
  *
  * <p>JSON-RPC 2.0 rules: a batch is answered with one array holding a response per request, in
  * order; notifications are executed and never answered, so a body of notifications only gets no
@@ -225,6 +228,9 @@ public final class JsonRpcDispatcher implements AutoCloseable {
       return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, JsonRpcError.methodNotFound(methodName)));
     }
     MethodRegistry.Registration method = found.get();
+    if (method.inline()) {
+      return CompletableFuture.completedFuture(callInline(id, method, params, flowId));
+    }
     CompletableFuture<JsonRpcResponse> result = new CompletableFuture<>();
     Future<?> task;
     try {
@@ -254,12 +260,36 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     return result;
   }
 
+  /**
+   * A trivial method ({@link MethodRegistry#registerInline}) on the calling thread: no hand-over,
+   * no deadline (it cannot run late), the flow id in the MDC only when there is one.
+   */
+  private JsonRpcResponse callInline(JsonRpcId id, MethodRegistry.Registration method, JsonElement params,
+      String flowId) {
+    if (flowId == null) {
+      return call(id, method, params);
+    }
+    String outer = MDC.get(FLOW_ID_MDC_KEY);
+    MDC.put(FLOW_ID_MDC_KEY, flowId);
+    try {
+      return call(id, method, params);
+    } finally {
+      if (outer == null) {
+        MDC.remove(FLOW_ID_MDC_KEY);
+      } else {
+        MDC.put(FLOW_ID_MDC_KEY, outer);
+      }
+    }
+  }
+
   private JsonRpcResponse call(JsonRpcId id, MethodRegistry.Registration method, JsonElement params) {
-    long start = System.nanoTime();
+    long start = log.isDebugEnabled() ? System.nanoTime() : 0;
     try {
       JsonObject named = validator.validate(method, params);
       JsonElement result = method.method().invoke(named);
-      log.debug("{} answered in {} us", method.name(), (System.nanoTime() - start) / 1000);
+      if (log.isDebugEnabled()) {
+        log.debug("{} answered in {} us", method.name(), (System.nanoTime() - start) / 1000);
+      }
       return JsonRpcResponse.success(id, result == null ? new JsonPrimitive(true) : result);
     } catch (ApiException e) {
       log.debug("{} failed: {} {}", method.name(), e.error().code(), e.error().message());

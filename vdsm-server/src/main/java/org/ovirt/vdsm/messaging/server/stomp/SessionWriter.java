@@ -3,6 +3,8 @@ package org.ovirt.vdsm.messaging.server.stomp;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,27 +42,44 @@ final class SessionWriter {
     this.overBudget = requireNonNull(overBudget, "overBudget");
   }
 
-  /** Writes and flushes {@code frame} on {@code ch} unless a bound says otherwise. */
-  void write(Channel ch, StompFrame frame, boolean droppable) {
+  /**
+   * Writes and flushes {@code frame} on {@code ch} unless a bound says otherwise.
+   *
+   * @return whether the frame was written (not dropped or refused by a bound)
+   */
+  boolean write(Channel ch, StompFrame frame, boolean droppable) {
     long size = frame.body().length + FRAME_OVERHEAD;
     if (droppable && pendingBytes.get() + size > maxPendingBytes) {
       log.warn("{}: more than {} bytes waiting to be written: dropping a message to {}",
           ch.remoteAddress(), maxPendingBytes, frame.header(StompHeaders.DESTINATION));
-      return;
+      return false;
     }
     if (!budgets.reservePendingWrite(size)) {
       if (overBudgetSignalled.compareAndSet(false, true)) {
         overBudget.run();
       }
-      return;
+      return false;
     }
     pendingBytes.addAndGet(size);
     ChannelPromise written = ch.newPromise();
-    written.addListener(f -> {
+    written.addListener(new Release(size));
+    ch.writeAndFlush(frame, written);
+    return true;
+  }
+
+  /** Gives a written (or failed) frame's bytes back to both budgets. */
+  private final class Release implements ChannelFutureListener {
+    private final long size;
+
+    Release(long size) {
+      this.size = size;
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture future) {
       pendingBytes.addAndGet(-size);
       budgets.releasePendingWrite(size);
-    });
-    ch.writeAndFlush(frame, written);
+    }
   }
 
   /** Bytes of this connection not yet written. */

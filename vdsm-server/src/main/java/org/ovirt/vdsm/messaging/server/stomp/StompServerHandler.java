@@ -80,7 +80,6 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   private volatile Channel channel;
   private boolean connected;
   private boolean closing;
-
   public StompServerHandler(
       Broker broker, RpcEndpoint endpoint, StompSettings settings, String serverName) {
     this(broker, endpoint, settings, serverName, new ServerBudgets(settings.guards()));
@@ -254,6 +253,13 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     write(frame, false);
   }
 
+  /**
+   * Writes and flushes {@code frame}, each frame on its own, also when several answers of one read
+   * are written on the event loop: the oVirt engine's client ({@code vdsm-jsonrpc-java} 1.7.4)
+   * parses at most one frame carrying content-length per socket read and leaves the rest in its
+   * buffer until more bytes arrive, so answers flushed together can wait there until the next
+   * heart-beat (see docs/benchmarks.md).
+   */
   private void write(StompFrame frame, boolean droppable) {
     writer.write(channel, frame, droppable);
   }

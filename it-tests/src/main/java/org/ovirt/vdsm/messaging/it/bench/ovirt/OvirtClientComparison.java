@@ -1,0 +1,157 @@
+package org.ovirt.vdsm.messaging.it.bench.ovirt;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import org.ovirt.vdsm.jsonrpc.client.JsonRpcClient;
+import org.ovirt.vdsm.messaging.it.bench.BenchTls;
+import org.ovirt.vdsm.messaging.tls.DevelopmentPki;
+import org.ovirt.vdsm.messaging.tls.KeyType;
+import org.ovirt.vdsm.messaging.tls.PkiLayout;
+
+/**
+ * Scenario (g) of {@code docs/benchmarks.md}, the comparison of issue 13: the engine's own client
+ * ({@code vdsm-jsonrpc-java} 1.7.4), 16 threads each making sequential {@code Host.ping2} calls,
+ * against our {@code vdsm-server} and against a minimal single-threaded Python asyncio STOMP host
+ * ({@code src/main/python/reference_host.py}), each in a process of its own with the same PKI and
+ * the same warm-up and measured period, alternately, in one run. Reports each server process's CPU
+ * per call (its {@code /proc/<pid>/stat} user and system time over the period, divided by the
+ * calls) and calls/s.
+ *
+ * <p>System properties: {@code bench.serverJar} (default {@code ../vdsm-server/target/vdsm-server.jar}),
+ * {@code bench.serverJvm} (extra JVM options of the server process, space separated, e.g. a JFR
+ * recording), {@code bench.python} (default {@code python3}), {@code bench.referenceHost} (default
+ * {@code src/main/python/reference_host.py}).
+ */
+public final class OvirtClientComparison {
+  /** Caller threads of the engine's client, each with one call in flight (system property {@code bench.ovirtThreads}). */
+  public static final int THREADS = Integer.getInteger("bench.ovirtThreads", 16);
+
+  private OvirtClientComparison() {}
+
+  /** A measured period against one host process. */
+  private record Measured(String host, int round, OvirtClientLoad.Result load, double serverCpuNanos) {
+    double cpuMicrosPerCall() {
+      return serverCpuNanos / load.calls() / 1000;
+    }
+  }
+
+  /** Standalone: {@code [--quick] [--rounds N]}; prints the markdown section. */
+  public static void main(String[] args) throws Exception {
+    boolean quick = Arrays.asList(args).contains("--quick");
+    int rounds = 2;
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals("--rounds")) {
+        rounds = Integer.parseInt(args[i + 1]);
+      }
+    }
+    Path dir = Files.createTempDirectory("vdsm-bench-ovirt");
+    PkiLayout pki = DevelopmentPki.generate(dir, "localhost", List.of("127.0.0.1"), KeyType.RSA_2048);
+    int status = 1;
+    try {
+      System.out.println(run(pki, quick, rounds));
+      status = 0;
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+    } finally {
+      System.exit(status); // the engine's client keeps non-daemon threads
+    }
+  }
+
+  /**
+   * Runs the comparison, {@code rounds} times alternately, and returns a markdown table with the
+   * ratios; a short explanation instead when a host cannot be started.
+   */
+  public static String run(PkiLayout pki, boolean quick, int rounds) throws Exception {
+    requireNonNull(pki, "pki");
+    Duration warmup = Duration.ofSeconds(quick ? 2 : 4);
+    Duration measure = Duration.ofSeconds(quick ? 3 : 10);
+    Path jar = Path.of(System.getProperty("bench.serverJar", "../vdsm-server/target/vdsm-server.jar"));
+    Path script = Path.of(System.getProperty("bench.referenceHost", "src/main/python/reference_host.py"));
+    if (!Files.isRegularFile(jar) || !Files.isRegularFile(script)) {
+      return "Not run: " + jar + " or " + script + " is missing (build with ./mvnw -B -DskipTests package first).\n";
+    }
+    List<String> ours = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    String extra = System.getProperty("bench.serverJvm", "").strip();
+    if (!extra.isEmpty()) {
+      ours.addAll(List.of(extra.split("\\s+")));
+    }
+    ours.addAll(List.of("-Xmx512m", "-jar", jar.toString(),
+        "--port", "0", "--bind", "127.0.0.1", "--pki-dir", pki.root().toString()));
+    List<String> python = List.of(System.getProperty("bench.python", "python3"), script.toString(),
+        "--port", "0", "--bind", "127.0.0.1", "--pki-dir", pki.root().toString());
+    List<Measured> results = new ArrayList<>();
+    try (HostProcess server = HostProcess.start("vdsm-server", ours);
+         HostProcess reference = HostProcess.start("python reference host", python);
+         OvirtClientLoad load = new OvirtClientLoad(pki)) {
+      // A cold JVM on a loaded machine can take longer over its first TLS handshakes than the
+      // engine's client waits for one: warm both ends (and this JVM's TLS) up first.
+      warmTls(pki, server.port());
+      warmTls(pki, reference.port());
+      JsonRpcClient toReference = load.connect(reference.port());
+      JsonRpcClient toServer = load.connect(server.port());
+      for (int round = 1; round <= rounds; round++) {
+        results.add(measure(server, toServer, round, warmup, measure));
+        results.add(measure(reference, toReference, round, warmup, measure));
+      }
+    }
+    return markdown(results);
+  }
+
+  private static void warmTls(PkiLayout pki, int port) throws Exception {
+    SSLSocketFactory factory = BenchTls.engineContext(pki).getSocketFactory();
+    for (int i = 0; i < 20; i++) {
+      try (SSLSocket socket = (SSLSocket) factory.createSocket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 60_000);
+        socket.setSoTimeout(60_000);
+        socket.startHandshake();
+      }
+    }
+  }
+
+  private static Measured measure(HostProcess host, JsonRpcClient client, int round, Duration warmup, Duration length)
+      throws Exception {
+    OvirtClientLoad.run(client, THREADS, warmup);
+    long cpu0 = host.cpuNanos();
+    OvirtClientLoad.Result result = OvirtClientLoad.run(client, THREADS, length);
+    long cpu = host.cpuNanos() - cpu0;
+    Measured m = new Measured(host.name(), round, result, cpu);
+    System.err.printf(Locale.ROOT, "%s round %d: %.0f calls/s, %.1f us CPU per call%n",
+        m.host(), round, result.callsPerSecond(), m.cpuMicrosPerCall());
+    return m;
+  }
+
+  private static String markdown(List<Measured> results) {
+    StringBuilder md = new StringBuilder();
+    md.append("| host process | round | calls/s | server CPU µs/call | server CPU (% of one core) | p50 µs | p99 µs | p99.9 µs | max µs |\n")
+        .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (Measured m : results) {
+      var h = m.load().latencyNanos();
+      md.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.1f | %.0f %% | %.0f | %.0f | %.0f | %.0f |%n",
+          m.host(), m.round(), m.load().callsPerSecond(), m.cpuMicrosPerCall(),
+          m.serverCpuNanos() / (m.load().seconds() * 1e9) * 100,
+          h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+          h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3));
+    }
+    md.append('\n');
+    for (int i = 0; i + 1 < results.size(); i += 2) {
+      Measured ours = results.get(i);
+      Measured reference = results.get(i + 1);
+      md.append(String.format(Locale.ROOT,
+          "- round %d: vdsm-server CPU per call %.1f µs = %.2f of the reference host's %.1f µs (target at most 0.50); "
+              + "calls/s %.2fx the reference host's (target at least 1.5x)%n",
+          ours.round(), ours.cpuMicrosPerCall(), ours.cpuMicrosPerCall() / reference.cpuMicrosPerCall(),
+          reference.cpuMicrosPerCall(), ours.load().callsPerSecond() / reference.load().callsPerSecond()));
+    }
+    return md.toString();
+  }
+}
