@@ -50,6 +50,7 @@ final class SessionWriter {
     }
     if (!budgets.reservePendingWrite(size)) {
       if (overBudgetSignalled.compareAndSet(false, true)) {
+        budgets.refused(ServerBudgets.Refusal.PENDING_WRITE_BUDGET);
         overBudget.run();
       }
       return;
