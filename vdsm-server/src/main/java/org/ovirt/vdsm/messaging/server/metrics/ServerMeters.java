@@ -149,7 +149,7 @@ public final class ServerMeters implements ServerMetrics {
 
   @Override
   public void callEnded(String method, CallOutcome outcome, long nanos) {
-    MethodMeters m = methods.get(method);
+    MethodMeters m = method == null ? null : methods.get(method);
     if (m == null) {
       m = methods.computeIfAbsent(methodLabel(method), MethodMeters::new);
     }

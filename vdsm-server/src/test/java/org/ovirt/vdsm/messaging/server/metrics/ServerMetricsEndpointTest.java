@@ -25,8 +25,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ovirt.vdsm.messaging.server.VdsmServer;
+import org.ovirt.vdsm.messaging.server.StompSettings;
 import org.ovirt.vdsm.messaging.server.VdsmServerConfig;
 import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
+import org.ovirt.vdsm.messaging.server.guard.GuardSettings;
 import org.ovirt.vdsm.messaging.testing.JdkSslContexts;
 import org.ovirt.vdsm.messaging.testing.RawStompClient;
 import org.ovirt.vdsm.messaging.tls.DevelopmentPki;
@@ -81,7 +83,11 @@ class ServerMetricsEndpointTest {
   }
 
   private static String call(RawStompClient c, String method) throws IOException {
-    byte[] body = ("{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\",\"id\":\"1\"}").getBytes(StandardCharsets.UTF_8);
+    return send(c, "{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\",\"id\":\"1\"}");
+  }
+
+  private static String send(RawStompClient c, String json) throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
     c.send("SEND\ndestination:jms.topic.vdsm_requests\nreply-to:jms.topic.vdsm_responses\ncontent-length:"
         + body.length + "\n\n" + new String(body, StandardCharsets.UTF_8) + "\0");
     RawStompClient.Frame answer = c.readFrame();
@@ -120,12 +126,13 @@ class ServerMetricsEndpointTest {
     try (RawStompClient c = stompClient()) {
       assertThat(call(c, "Host.getCapabilities")).contains("\"result\"");
       assertThat(call(c, "Host.noSuchMethod")).contains("-32601");
+      assertThat(send(c, "{\"jsonrpc\":")).contains("-32700");
       assertThat(xmlRpcCall("getVdsCapabilities")).contains("<methodResponse>");
 
       Scrape s = Scrape.of(endpoint.url());
       assertThat(s.value("vdsm_calls_total{method=\"Host.getCapabilities\",outcome=\"ok\"}")).isEqualTo(2.0);
       assertThat(s.value("vdsm_calls_total{method=\"Host.getCapabilities\",outcome=\"timeout\"}")).isZero();
-      assertThat(s.value("vdsm_calls_total{method=\"other\",outcome=\"request_error\"}")).isEqualTo(1.0);
+      assertThat(s.value("vdsm_calls_total{method=\"other\",outcome=\"request_error\"}")).isEqualTo(2.0);
       assertThat(s.text()).doesNotContain("noSuchMethod");
       assertThat(s.value("vdsm_call_duration_seconds_count{method=\"Host.getCapabilities\"}")).isEqualTo(2.0);
       assertThat(s.value("vdsm_call_duration_seconds_bucket{method=\"Host.getCapabilities\",le=\"+Inf\"}")).isEqualTo(2.0);
@@ -177,6 +184,28 @@ class ServerMetricsEndpointTest {
       assertThat(c.connect("1000,0").readFrame().command()).isEqualTo("CONNECTED");
       await().atMost(WAIT).untilAsserted(
           () -> assertThat(Scrape.of(endpoint.url()).value("vdsm_heartbeat_losses_total")).isEqualTo(1.0));
+    }
+  }
+
+  @Test
+  void guardRefusalsAreCounted() throws Exception {
+    PrometheusMeterRegistry own = MetricsOptions.newRegistry();
+    VdsmServerConfig guarded = VdsmServerConfig.plain("127.0.0.1", 0).withStomp(StompSettings.DEFAULTS.withGuards(
+        GuardSettings.DEFAULTS.withConnectionLimits(100, 1).withFrameCompletionTimeout(Duration.ofMillis(300))));
+    try (VdsmServer small = VdsmServer.withDefaultApi(guarded, SimulationSettings.defaults(), own)) {
+      InetSocketAddress at = small.start();
+      try (RawStompClient first = new RawStompClient(at, READ)) {
+        assertThat(first.connect("0,0").readFrame().command()).isEqualTo("CONNECTED"); // counted by now
+        try (RawStompClient second = new RawStompClient(at, READ)) {
+          assertThat(second.isClosedByPeer()).isTrue(); // refused: one connection per address
+        }
+        first.send("SEND\ndestination:jms.topic.x\n"); // a frame begun, never finished
+        assertThat(first.readFrame().header("message")).isEqualTo("frame not completed in time");
+      }
+      Scrape s = Scrape.parse(own.scrape());
+      assertThat(s.value("vdsm_guard_refusals_total{guard=\"max_connections_per_address\"}")).isEqualTo(1.0);
+      assertThat(s.value("vdsm_guard_refusals_total{guard=\"frame_timeout\"}")).isEqualTo(1.0);
+      assertThat(s.value("vdsm_guard_refusals_total{guard=\"max_connections\"}")).isZero();
     }
   }
 }
