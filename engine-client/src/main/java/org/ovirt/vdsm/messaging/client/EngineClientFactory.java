@@ -75,6 +75,7 @@ public final class EngineClientFactory implements AutoCloseable {
   private final long maxXmlRpcResponseBytes;
   private final ClientThreads threads;
   private final ClientContext context;
+  private final ClientListener listener;
   private final Set<HostClient> clients = ConcurrentHashMap.newKeySet();
   private final Set<BrokerConnection> brokers = ConcurrentHashMap.newKeySet();
   private final Object httpLock = new Object();
@@ -89,6 +90,7 @@ public final class EngineClientFactory implements AutoCloseable {
     this.connectTimeout = b.connectTimeout;
     this.maxPendingCalls = b.maxPendingCalls;
     this.maxXmlRpcResponseBytes = b.maxXmlRpcResponseBytes;
+    this.listener = b.listener;
     SslContext ssl = b.plaintext ? null : TlsContexts.client(b.pki, b.verifyHostName);
     NettyTransport transport = NettyTransport.best();
     this.threads = new ClientThreads(transport, b.ioThreads, b.workerThreads, b.eventExecutor);
@@ -108,7 +110,8 @@ public final class EngineClientFactory implements AutoCloseable {
             threads.group(),
             threads.workers(),
             threads.events(),
-            clients::remove);
+            this::closed,
+            b.listener);
     log.debug("engine client factory: transport {}, TLS {}", transport, ssl == null ? "off" : TlsContexts.provider());
   }
 
@@ -169,11 +172,8 @@ public final class EngineClientFactory implements AutoCloseable {
     requireNonNull(host, "host");
     XmlRpcHostClient.Settings settings =
         new XmlRpcHostClient.Settings(
-            httpClient(), !plaintext, defaultTimeout, maxPendingCalls, maxXmlRpcResponseBytes, clients::remove);
-    XmlRpcHostClient client = new XmlRpcHostClient(host, port, settings);
-    checkOpen();
-    clients.add(client);
-    return client;
+            httpClient(), !plaintext, defaultTimeout, maxPendingCalls, maxXmlRpcResponseBytes, this::closed);
+    return register(new XmlRpcHostClient(host, port, settings));
   }
 
   private HttpClient httpClient() throws IOException {
@@ -224,7 +224,14 @@ public final class EngineClientFactory implements AutoCloseable {
   private <C extends HostClient> C register(C client) {
     checkOpen();
     clients.add(client);
+    listener.hostOpened(client);
     return client;
+  }
+
+  private void closed(HostClient client) {
+    if (clients.remove(client)) {
+      listener.hostClosed(client);
+    }
   }
 
   private void checkOpen() {
@@ -278,6 +285,7 @@ public final class EngineClientFactory implements AutoCloseable {
     private Executor eventExecutor;
     private BiConsumer<HostClient, JsonRpcResponse> unmatchedResponses = (host, response) -> {};
     private boolean sharedReplyDestinations;
+    private ClientListener listener = ClientListener.NONE;
 
     private Builder() {}
 
@@ -441,6 +449,17 @@ public final class EngineClientFactory implements AutoCloseable {
      */
     public Builder sharedReplyDestinations(boolean shared) {
       this.sharedReplyDestinations = shared;
+      return this;
+    }
+
+    /**
+     * Who is told which host clients exist and how their calls end (default: nobody), for metrics:
+     * {@code builder.listener(EngineClientMetrics.bindTo(registry))} with Micrometer on the class
+     * path (see {@code client.metrics}). JSON-RPC calls are reported; XML-RPC clients are reported
+     * as hosts, their calls are not.
+     */
+    public Builder listener(ClientListener listener) {
+      this.listener = requireNonNull(listener, "listener");
       return this;
     }
 
