@@ -1,0 +1,36 @@
+package org.ovirt.vdsm.messaging.client.metrics;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.ovirt.vdsm.messaging.client.EngineClientFactory;
+import org.ovirt.vdsm.messaging.client.HostClient;
+import org.ovirt.vdsm.messaging.stomp.HeartBeat;
+
+/**
+ * Runs inside a class loader without Micrometer ({@link RunsWithoutMicrometerTest}): makes a
+ * factory as an engine that wants no metrics does, connects, calls, closes. Returns what it saw.
+ */
+public final class WithoutMicrometerProbe implements Callable<String> {
+  private final int port;
+
+  public WithoutMicrometerProbe(Integer port) {
+    this.port = port;
+  }
+
+  @Override
+  public String call() throws Exception {
+    try {
+      Class.forName("io.micrometer.core.instrument.MeterRegistry");
+      return "Micrometer is visible: the test proves nothing";
+    } catch (ClassNotFoundException expected) {
+      // as intended
+    }
+    Duration wait = Duration.ofSeconds(20);
+    try (EngineClientFactory factory = EngineClientFactory.builder().plaintext().heartBeat(HeartBeat.NONE)
+        .defaultTimeout(wait).connectTimeout(wait).ioThreads(1).workerThreads(1).build()) {
+      HostClient host = factory.connect("127.0.0.1", port).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return "answer " + host.call("ok", null).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+}
