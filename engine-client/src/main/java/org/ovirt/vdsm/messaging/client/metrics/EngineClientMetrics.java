@@ -35,8 +35,8 @@ import org.ovirt.vdsm.messaging.client.TooManyPendingCallsException;
  *       too many pending, {@code other}).
  * </ul>
  *
- * The {@code host} label is the client's {@code host:port}; a host's series go when its client is
- * closed. Use: {@code EngineClientFactory.builder().listener(EngineClientMetrics.bindTo(registry))}.
+ * The {@code host} label is the client's {@code host:port}; clients of the same {@code host:port}
+ * (JSON-RPC and XML-RPC, say) share its series, which go when the last of them is closed. Use: {@code EngineClientFactory.builder().listener(EngineClientMetrics.bindTo(registry))}.
  */
 public final class EngineClientMetrics implements ClientListener {
   /** The outcomes of {@code vdsm_client_calls_total}. */
@@ -48,11 +48,11 @@ public final class EngineClientMetrics implements ClientListener {
 
   private final MeterRegistry registry;
   private final Set<HostClient> hosts = ConcurrentHashMap.newKeySet();
-  private final Map<HostClient, HostMeters> perHost = new ConcurrentHashMap<>();
+  private final Map<String, HostMeters> perHost = new ConcurrentHashMap<>();
   private final Map<Outcome, Counter> calls = new EnumMap<>(Outcome.class);
 
-  /** The meters of one host client, removed with it. */
-  private record HostMeters(Counter reconnects, Counter timeouts, List<Meter> all) {}
+  /** The series of one {@code host:port} and its open clients; removed with the last one. */
+  private record HostMeters(Set<HostClient> clients, Counter timeouts, Counter reconnects, List<Meter> all) {}
 
   private EngineClientMetrics(MeterRegistry registry) {
     this.registry = requireNonNull(registry, "registry");
@@ -74,17 +74,13 @@ public final class EngineClientMetrics implements ClientListener {
 
   @Override
   public void hostOpened(HostClient client) {
-    String host = client.name();
-    Gauge connected = Gauge.builder("vdsm.client.host.connected", client, c -> c.state() == HostClient.State.CONNECTED ? 1 : 0)
-        .description("1 while the host's session is established, else 0").tag("host", host).register(registry);
-    Gauge pending = Gauge.builder("vdsm.client.pending.calls", client, HostClient::pendingCalls)
-        .description("Calls waiting for an answer or a connection").tag("host", host).register(registry);
-    Counter reconnects = Counter.builder("vdsm.client.reconnects")
-        .description("Sessions established after a host's first").tag("host", host).register(registry);
-    Counter timeouts = Counter.builder("vdsm.client.call.timeouts")
-        .description("Calls that got no answer within their deadline").tag("host", host).register(registry);
-    perHost.put(client, new HostMeters(reconnects, timeouts, List.of(connected, pending, reconnects, timeouts)));
+    HostMeters meters;
+    synchronized (perHost) {
+      meters = perHost.computeIfAbsent(client.name(), this::register);
+      meters.clients().add(client);
+    }
     hosts.add(client);
+    Counter reconnects = meters.reconnects();
     boolean[] first = {true};
     client.addStateListener((c, state, cause) -> {
       if (state == HostClient.State.CONNECTED) {
@@ -96,12 +92,30 @@ public final class EngineClientMetrics implements ClientListener {
     });
   }
 
+  private HostMeters register(String host) {
+    Set<HostClient> clients = ConcurrentHashMap.newKeySet();
+    Gauge connected = Gauge.builder("vdsm.client.host.connected", clients,
+            cs -> cs.stream().anyMatch(c -> c.state() == HostClient.State.CONNECTED) ? 1 : 0)
+        .description("1 while the host's session is established, else 0").tag("host", host).register(registry);
+    Gauge pending = Gauge.builder("vdsm.client.pending.calls", clients,
+            cs -> cs.stream().mapToInt(HostClient::pendingCalls).sum())
+        .description("Calls waiting for an answer or a connection").tag("host", host).register(registry);
+    Counter reconnects = Counter.builder("vdsm.client.reconnects")
+        .description("Sessions established after a host's first").tag("host", host).register(registry);
+    Counter timeouts = Counter.builder("vdsm.client.call.timeouts")
+        .description("Calls that got no answer within their deadline").tag("host", host).register(registry);
+    return new HostMeters(clients, timeouts, reconnects, List.of(connected, pending, reconnects, timeouts));
+  }
+
   @Override
   public void hostClosed(HostClient client) {
     hosts.remove(client);
-    HostMeters meters = perHost.remove(client);
-    if (meters != null) {
-      meters.all().forEach(registry::remove);
+    synchronized (perHost) {
+      HostMeters meters = perHost.get(client.name());
+      if (meters != null && meters.clients().remove(client) && meters.clients().isEmpty()) {
+        perHost.remove(client.name());
+        meters.all().forEach(registry::remove);
+      }
     }
   }
 
@@ -110,7 +124,7 @@ public final class EngineClientMetrics implements ClientListener {
     Outcome outcome = outcome(failure);
     calls.get(outcome).increment();
     if (outcome == Outcome.TIMEOUT) {
-      HostMeters meters = perHost.get(client);
+      HostMeters meters = perHost.get(client.name());
       if (meters != null) {
         meters.timeouts().increment();
       }
