@@ -8,14 +8,19 @@ import org.ovirt.vdsm.messaging.client.HostClient;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 
 /**
- * Runs inside a class loader without Micrometer ({@link RunsWithoutMicrometerTest}): makes a
- * factory as an engine that wants no metrics does, connects, calls, closes. Returns what it saw.
+ * Runs in a JVM without Micrometer on its class path ({@link RunsWithoutMicrometerTest}): makes a
+ * factory as an engine that wants no metrics does, connects, calls, closes. Prints what it saw.
  */
 public final class WithoutMicrometerProbe implements Callable<String> {
   private final int port;
 
-  public WithoutMicrometerProbe(Integer port) {
+  public WithoutMicrometerProbe(int port) {
     this.port = port;
+  }
+
+  /** {@code PORT}: prints the outcome on standard output. */
+  public static void main(String[] args) throws Exception {
+    System.out.println(new WithoutMicrometerProbe(Integer.parseInt(args[0])).call());
   }
 
   @Override
