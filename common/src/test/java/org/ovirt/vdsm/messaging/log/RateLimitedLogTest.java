@@ -64,4 +64,32 @@ class RateLimitedLogTest {
     log.warn("once");
     assertThat(messages()).containsExactly("once", "once");
   }
+  /** The connection log of the server: twenty lines a second; a storm of 3,000 writes 20, then one summary. */
+  @Test
+  void threeThousandLinesInOneIntervalWriteTwentyThenOneSummary() {
+    RateLimitedLog perSecond = new RateLimitedLog(logger, 20, Duration.ofSeconds(1), now::get);
+    for (int i = 0; i < 3000; i++) {
+      perSecond.info("line {}", i);
+    }
+    assertThat(messages()).hasSize(20);
+    assertThat(messages().get(19)).isEqualTo("line 19");
+
+    now.addAndGet(Duration.ofSeconds(1).toNanos());
+    perSecond.info("line {}", "after the storm");
+    assertThat(messages()).hasSize(22);
+    assertThat(messages().get(20)).isEqualTo("2980 similar lines not logged in the last 1 s: line {}");
+    assertThat(messages().get(21)).isEqualTo("line after the storm");
+    assertThat(lines.list).allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO));
+  }
+
+  @Test
+  void linesWithinTheAllowanceAreAllWritten() {
+    RateLimitedLog twoPerSecond = new RateLimitedLog(logger, 2, Duration.ofSeconds(1), now::get);
+    for (int i = 0; i < 5; i++) {
+      twoPerSecond.info("line {}", i);
+      twoPerSecond.info("line {}", i);
+      now.addAndGet(Duration.ofSeconds(1).toNanos());
+    }
+    assertThat(messages()).hasSize(10).noneMatch(m -> m.contains("not logged"));
+  }
 }

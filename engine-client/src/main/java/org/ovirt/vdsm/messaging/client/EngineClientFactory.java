@@ -78,6 +78,7 @@ public final class EngineClientFactory implements AutoCloseable {
   private final long maxXmlRpcResponseBytes;
   private final ClientThreads threads;
   private final ClientContext context;
+  private final ClientListener listener;
   private final Set<HostClient> clients = ConcurrentHashMap.newKeySet();
   private final Set<BrokerConnection> brokers = ConcurrentHashMap.newKeySet();
   private final ReloadingSslContext tls;
@@ -93,6 +94,7 @@ public final class EngineClientFactory implements AutoCloseable {
     this.connectTimeout = b.connectTimeout;
     this.maxPendingCalls = b.maxPendingCalls;
     this.maxXmlRpcResponseBytes = b.maxXmlRpcResponseBytes;
+    this.listener = b.listener;
     ReloadingSslContext ssl = b.plaintext ? null : ReloadingSslContext.client(b.tlsFiles(), b.verifyHostName);
     this.tls = ssl;
     this.tlsWatcher = ssl != null && !b.tlsReloadInterval.isZero()
@@ -115,7 +117,8 @@ public final class EngineClientFactory implements AutoCloseable {
             threads.group(),
             threads.workers(),
             threads.events(),
-            clients::remove);
+            this::closed,
+            b.listener);
     log.debug("engine client factory: transport {}, TLS {}", transport, ssl == null ? "off" : TlsContexts.provider());
   }
 
@@ -176,11 +179,8 @@ public final class EngineClientFactory implements AutoCloseable {
     requireNonNull(host, "host");
     XmlRpcHostClient.Settings settings =
         new XmlRpcHostClient.Settings(
-            httpClient(), !plaintext, defaultTimeout, maxPendingCalls, maxXmlRpcResponseBytes, clients::remove);
-    XmlRpcHostClient client = new XmlRpcHostClient(host, port, settings);
-    checkOpen();
-    clients.add(client);
-    return client;
+            httpClient(), !plaintext, defaultTimeout, maxPendingCalls, maxXmlRpcResponseBytes, this::closed);
+    return register(new XmlRpcHostClient(host, port, settings));
   }
 
   private HttpClient httpClient() throws IOException {
@@ -242,7 +242,14 @@ public final class EngineClientFactory implements AutoCloseable {
   private <C extends HostClient> C register(C client) {
     checkOpen();
     clients.add(client);
+    listener.hostOpened(client);
     return client;
+  }
+
+  private void closed(HostClient client) {
+    if (clients.remove(client)) {
+      listener.hostClosed(client);
+    }
   }
 
   private void checkOpen() {
@@ -301,6 +308,7 @@ public final class EngineClientFactory implements AutoCloseable {
     private boolean sharedReplyDestinations;
     private Path crl;
     private Duration tlsReloadInterval = TlsFilesWatcher.DEFAULT_INTERVAL;
+    private ClientListener listener = ClientListener.NONE;
 
     private Builder() {}
 
@@ -493,6 +501,17 @@ public final class EngineClientFactory implements AutoCloseable {
      */
     public Builder sharedReplyDestinations(boolean shared) {
       this.sharedReplyDestinations = shared;
+      return this;
+    }
+
+    /**
+     * Who is told which host clients exist and how their calls end (default: nobody), for metrics:
+     * {@code builder.listener(EngineClientMetrics.bindTo(registry))} with Micrometer on the class
+     * path (see {@code client.metrics}). JSON-RPC calls are reported; XML-RPC clients are reported
+     * as hosts, their calls are not.
+     */
+    public Builder listener(ClientListener listener) {
+      this.listener = requireNonNull(listener, "listener");
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -25,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing spins while a client is slow: detection runs only when bytes arrive, and one timer per
  * connection closes it when the detection deadline passes. Unknown bytes, a silent client, plaintext
  * on a TLS-only port, TLS on a plaintext-only port and failed handshakes are logged once per
- * connection (rate limited across connections) and the connection is closed.
+ * connection (rate limited across connections) and the connection is closed. A failed handshake,
+ * and plain text on a TLS-only port (a handshake that could not start, its cause a {@link
+ * NotSslRecordException}), go on down the pipeline as a failed {@link SslHandshakeCompletionEvent}
+ * before the close, so that handlers after detection (metrics) see them.
  */
 public final class ProtocolDetection {
   private static final Logger log = LoggerFactory.getLogger(ProtocolDetection.class);
@@ -154,6 +158,7 @@ public final class ProtocolDetection {
         finish(ctx, "TLS handshake on a plaintext-only port");
       } else if (!tls && mode == TlsMode.REQUIRED) {
         in.skipBytes(in.readableBytes());
+        ctx.fireUserEventTriggered(new SslHandshakeCompletionEvent(new NotSslRecordException("plaintext on a TLS-only port")));
         finish(ctx, "plaintext on a TLS-only port");
       } else if (tls) {
         SslHandler ssl = settings.sslContext().newHandler(ctx.alloc());
@@ -192,6 +197,7 @@ public final class ProtocolDetection {
         if (handshake.isSuccess()) {
           restartDeadline(ctx);
         } else {
+          ctx.fireUserEventTriggered(evt);
           finish(ctx, "TLS handshake failed: " + rootMessage(handshake.cause()));
           return;
         }

@@ -14,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * the protocol, the TLS version and cipher and the client certificate's subject; and when it
  * closes, how long it lasted and why (closed by the peer, by the server, or an error). Connections
  * that never got as far as a protocol (scans, resets, failed handshakes, which protocol detection
- * reports itself) are logged at DEBUG only. INFO lines go through a shared {@link LogBudget}, so a
- * storm of connections is summarised instead of flooding the log.
+ * reports itself) are logged at DEBUG only. INFO lines go through one shared {@link RateLimitedLog}
+ * (twenty lines of each kind a second), so a storm of connections is summarised instead of flooding
+ * the log.
  *
  * <p>Sits after protocol detection in the pipeline (so it sees the handshake's outcome and the
  * transport's errors) and before the protocol's own handlers (so it sees their closes).
@@ -32,15 +34,20 @@ final class ConnectionLogger extends ChannelDuplexHandler {
   /** This handler's name in the pipeline. */
   static final String NAME = "connection-log";
 
+  /** The lines of all connections of a server: twenty of each kind a second, the rest summarised. */
+  static RateLimitedLog sharedLog() {
+    return new RateLimitedLog(log, 20, Duration.ofSeconds(1));
+  }
+
   private static final Logger log = LoggerFactory.getLogger(ConnectionLogger.class);
 
-  private final LogBudget budget;
+  private final RateLimitedLog budget;
   private final long openedNanos = System.nanoTime();
   private String protocol;
   private String tls;
   private String closeReason;
 
-  ConnectionLogger(LogBudget budget) {
+  ConnectionLogger(RateLimitedLog budget) {
     this.budget = requireNonNull(budget, "budget");
   }
 
@@ -50,7 +57,7 @@ final class ConnectionLogger extends ChannelDuplexHandler {
     if (logger != null) {
       logger.protocol = name;
       SocketAddress peer = pipeline.channel().remoteAddress();
-      logger.budget.info(log, "{} connected: {}{}", peer, name, logger.tls == null ? " over plain TCP" : " over " + logger.tls);
+      logger.budget.info("{} connected: {}{}", peer, name, logger.tls == null ? " over plain TCP" : " over " + logger.tls);
     }
   }
 
@@ -92,7 +99,7 @@ final class ConnectionLogger extends ChannelDuplexHandler {
     Duration lasted = Duration.ofNanos(System.nanoTime() - openedNanos);
     String why = closeReason != null ? closeReason : "closed by the peer";
     if (protocol != null) {
-      budget.info(log, "{} disconnected after {} ({}): {}", ctx.channel().remoteAddress(), format(lasted), protocol, why);
+      budget.info("{} disconnected after {} ({}): {}", ctx.channel().remoteAddress(), format(lasted), protocol, why);
     } else {
       log.debug("{} closed before any protocol after {}: {}", ctx.channel().remoteAddress(), format(lasted), why);
     }

@@ -11,6 +11,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.ovirt.vdsm.messaging.detector.CommandLineDetector;
 import org.ovirt.vdsm.messaging.detector.DetectionSettings;
 import org.ovirt.vdsm.messaging.detector.ProtocolDetection;
 import org.ovirt.vdsm.messaging.detector.TlsMode;
+import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.ovirt.vdsm.messaging.server.api.DefaultHostBackend;
 import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
@@ -29,6 +31,9 @@ import org.ovirt.vdsm.messaging.server.events.EventSink;
 import org.ovirt.vdsm.messaging.server.guard.ConnectionLimiter;
 import org.ovirt.vdsm.messaging.server.guard.ServerBudgets;
 import org.ovirt.vdsm.messaging.server.guard.SlowReaderGuard;
+import org.ovirt.vdsm.messaging.server.metrics.ConnectionMeter;
+import org.ovirt.vdsm.messaging.server.metrics.ServerMeters;
+import org.ovirt.vdsm.messaging.server.metrics.ServerMetrics;
 import org.ovirt.vdsm.messaging.server.rpc.DispatcherSettings;
 import org.ovirt.vdsm.messaging.server.rpc.JsonRpcDispatcher;
 import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
@@ -63,6 +68,7 @@ public final class VdsmServer implements AutoCloseable {
   private final JsonRpcDispatcher dispatcher;
   private final XmlRpcBinding xmlrpc;
   private final ServerBudgets budgets;
+  private final ServerMetrics metrics;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup ioGroup;
   private final NettyTransport transport = NettyTransport.best();
@@ -79,7 +85,15 @@ public final class VdsmServer implements AutoCloseable {
 
   /** Like {@link #withDefaultApi(VdsmServerConfig)} with the simulation's timings and bounds. */
   public static VdsmServer withDefaultApi(VdsmServerConfig config, SimulationSettings simulation) {
-    VdsmServer server = new VdsmServer(config, new MethodRegistry());
+    return withDefaultApi(config, simulation, null);
+  }
+
+  /**
+   * Like {@link #withDefaultApi(VdsmServerConfig, SimulationSettings)}, with the host's metrics in
+   * {@code registry} (see {@link ServerMeters}), or none when it is {@code null}.
+   */
+  public static VdsmServer withDefaultApi(VdsmServerConfig config, SimulationSettings simulation, MeterRegistry registry) {
+    VdsmServer server = new VdsmServer(config, new MethodRegistry(), registry);
     DefaultHostBackend backend = DefaultHostBackend.standalone(server.events(), simulation, version());
     backend.registerWith(server.methods());
     server.closeWith(backend);
@@ -88,20 +102,32 @@ public final class VdsmServer implements AutoCloseable {
 
   /** A server answering the methods of {@code methods}. */
   public VdsmServer(VdsmServerConfig config, MethodRegistry methods) {
+    this(config, methods, null);
+  }
+
+  /**
+   * A server answering the methods of {@code methods}, with its metrics in {@code registry} (see
+   * {@link ServerMeters}); {@code null} for none: nothing is counted then.
+   */
+  public VdsmServer(VdsmServerConfig config, MethodRegistry methods, MeterRegistry registry) {
     this.config = requireNonNull(config, "config");
     this.methods = requireNonNull(methods, "methods");
     this.broker = new Broker(config.broker());
     this.events = new BrokerEventSink(broker);
+    this.budgets = new ServerBudgets(config.stomp().guards());
+    this.metrics = registry == null
+        ? ServerMetrics.NONE
+        : ServerMeters.register(registry, broker, config.broker().queues(), budgets);
     this.dispatcher = new JsonRpcDispatcher(methods, SchemaParamValidator.vdsm(!config.apiStrict()),
         DispatcherSettings.DEFAULTS
             .withThreadsPerSubsystem(config.workerThreads())
             .withQueuePerSubsystem(config.requestQueueCapacity())
-            .withRequestTimeout(config.requestTimeout()));
+            .withRequestTimeout(config.requestTimeout()),
+        metrics);
     this.xmlrpc =
         config.xmlrpc().enabled()
             ? new XmlRpcBinding(methods, dispatcher, LegacyVerbs.VDSM, config.xmlrpc())
             : null;
-    this.budgets = new ServerBudgets(config.stomp().guards());
     this.bossGroup = transport.newGroup(1, "vdsm-accept", true);
     this.ioGroup = transport.newGroup(0, "vdsm-io", true);
   }
@@ -171,12 +197,14 @@ public final class VdsmServer implements AutoCloseable {
                 CommandLineDetector.stomp(pipeline -> {
                   ConnectionLogger.detected(pipeline, "STOMP");
                   stomp.install(pipeline);
+                  ConnectionMeter.detected(pipeline, "stomp");
                 }),
                 CommandLineDetector.http(pipeline -> {
                   ConnectionLogger.detected(pipeline, "HTTP (XML-RPC)");
                   http.install(pipeline);
+                  ConnectionMeter.detected(pipeline, "xmlrpc");
                 })));
-    LogBudget connectionLog = LogBudget.perSecond();
+    RateLimitedLog connectionLog = ConnectionLogger.sharedLog();
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(bossGroup, ioGroup)
@@ -193,6 +221,9 @@ public final class VdsmServer implements AutoCloseable {
                     connections.add(ch);
                     ProtocolDetection.install(ch.pipeline(), detection);
                     ch.pipeline().addLast(ConnectionLogger.NAME, new ConnectionLogger(connectionLog));
+                    if (metrics != ServerMetrics.NONE) {
+                      ch.pipeline().addLast(ConnectionMeter.NAME, new ConnectionMeter(metrics));
+                    }
                   }
                 });
     try {

@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.ovirt.vdsm.messaging.ExitCodes;
 import org.ovirt.vdsm.messaging.detector.TlsMode;
 import org.ovirt.vdsm.messaging.server.broker.BrokerConfig;
+import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
 import org.ovirt.vdsm.messaging.server.brokered.BrokerOptions;
 import org.ovirt.vdsm.messaging.server.cli.CommandLineRunner;
 import org.ovirt.vdsm.messaging.server.cli.ConfigurableCommand;
@@ -28,6 +30,9 @@ import org.ovirt.vdsm.messaging.server.cli.StartupFailure;
 import org.ovirt.vdsm.messaging.server.cli.StopOnSignal;
 import org.ovirt.vdsm.messaging.server.cli.SystemdNotify;
 import org.ovirt.vdsm.messaging.server.cli.ValueSources;
+import org.ovirt.vdsm.messaging.server.metrics.MetricsEndpoint;
+import org.ovirt.vdsm.messaging.server.metrics.MetricsOptions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -149,6 +154,9 @@ public final class VdsmServerMain implements ConfigurableCommand {
   @CommandLine.Mixin
   BrokerOptions brokerMode = new BrokerOptions();
 
+  @CommandLine.Mixin
+  MetricsOptions metrics = new MetricsOptions();
+
   private ValueSources sources;
   private PrintStream out = System.out;
 
@@ -172,27 +180,48 @@ public final class VdsmServerMain implements ConfigurableCommand {
     }
     brokerMode.validate();
     VdsmServerConfig serverConfig = validatedConfig();
+    Optional<InetSocketAddress> metricsAddress = metrics.address(sources);
+    PrometheusMeterRegistry registry = metricsAddress.isPresent() ? MetricsOptions.newRegistry() : null;
     if (brokerMode.enabled()) {
+      MetricsEndpoint endpoint = registry == null ? null : MetricsOptions.start(metricsAddress.get(), registry);
       try {
+        if (endpoint != null) {
+          out.println("vdsm-server metrics on " + endpoint.url());
+        }
         return brokerMode.run(serverConfig, serverConfig.pki() != null ? serverConfig.pki() : new PkiLayout(pkiDir),
-            new PrintWriter(out, true, StandardCharsets.UTF_8));
+            new PrintWriter(out, true, StandardCharsets.UTF_8), registry);
       } catch (IOException | RuntimeException e) {
         throw ListenFailures.describe(e, bind, port);
+      } finally {
+        if (endpoint != null) {
+          endpoint.close();
+        }
       }
     }
-    VdsmServer server = VdsmServer.withDefaultApi(serverConfig);
+    VdsmServer server = VdsmServer.withDefaultApi(serverConfig, SimulationSettings.defaults(), registry);
     InetSocketAddress bound;
+    MetricsEndpoint endpoint = null;
     try {
       bound = server.start();
+      if (registry != null) {
+        endpoint = MetricsOptions.start(metricsAddress.get(), registry);
+        server.closeWith(endpoint);
+      }
     } catch (IOException | RuntimeException e) {
       server.close();
       throw ListenFailures.describe(e, bind, port);
+    } catch (StartupFailure e) {
+      server.close();
+      throw e;
     }
     if (server.tls().isPresent()) {
       ReloadOnHangup.install(server::reloadTls);
     }
     String listening = "listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort();
     out.println("vdsm-server " + listening);
+    if (endpoint != null) {
+      out.println("vdsm-server metrics on " + endpoint.url());
+    }
     out.flush();
     SystemdNotify.ready(listening);
     StopOnSignal.run(server::drainAndClose, "vdsm-server");

@@ -59,6 +59,7 @@ import picocli.CommandLine.Spec;
       "  vdsm-client --host host1 VM getStats vmID=6ec3c5c2-8d2a-4f17-9b6e-0a3d4d0f4c1a",
       "  vdsm-client -f create.json VM create",
       "  vdsm-client --events '*|virt|VM_status|*'",
+      "  vdsm-client --metrics 9100           (a summary of the metrics of vdsm-server --metrics-port 9100)",
       "",
       "Exit codes: 0 success, also an event stream stopped by SIGINT or SIGTERM;",
       "  1 JSON-RPC error from the host; 2 no answer (connection, TLS, timeout);",
@@ -140,6 +141,11 @@ public final class VdsmClientMain implements Callable<Integer> {
       "(stomp://HOST:PORT plaintext, development only); repeat for a cluster, tried in order."})
   List<String> brokers = new ArrayList<>();
 
+  @Option(names = "--metrics", paramLabel = "URL", description = {
+      "Print a summary of a host's metrics (vdsm-server --metrics-port) instead of calling: URL is",
+      "http://HOST:PORT/metrics, HOST:PORT or PORT (on 127.0.0.1)."})
+  String metrics;
+
   @Option(names = "--host-id", paramLabel = "ID", description = "With --broker: the id of the host to call.")
   String hostId;
 
@@ -194,6 +200,12 @@ public final class VdsmClientMain implements Callable<Integer> {
       return ExitCodes.OK;
     }
     checkOptions();
+    if (metrics != null) {
+      if (namespace != null || events != null) {
+        throw CliException.usage("--metrics takes no NAMESPACE METHOD and no --events");
+      }
+      return MetricsSummary.print(MetricsSummary.target(metrics), Duration.ofSeconds(timeoutSeconds), out);
+    }
     if (events == null && namespace == null) {
       throw CliException.usage("give NAMESPACE and METHOD, e.g. Host getCapabilities (or --events); 'vdsm-client --help' lists them");
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.ovirt.vdsm.messaging.client.ClientListener;
 import org.ovirt.vdsm.messaging.client.HostClient;
 import org.ovirt.vdsm.messaging.client.ReconnectPolicy;
 import org.ovirt.vdsm.messaging.client.WhileDisconnected;
@@ -34,6 +35,7 @@ import org.ovirt.vdsm.messaging.stomp.client.StompConnector;
  * @param workers parses answers and completes futures (never a network thread)
  * @param events delivers events to subscribers
  * @param closed told when a host client is closed for good
+ * @param listener told how calls end (metrics), {@link ClientListener#NONE} for nobody
  */
 public record ClientContext(
     StompConnector connector,
@@ -50,7 +52,8 @@ public record ClientContext(
     EventLoopGroup group,
     Executor workers,
     Executor events,
-    Consumer<HostClient> closed) {
+    Consumer<HostClient> closed,
+    ClientListener listener) {
   /** Checks that nothing required is null. */
   public ClientContext {
     requireNonNull(connector, "connector");
@@ -63,5 +66,6 @@ public record ClientContext(
     requireNonNull(workers, "workers");
     requireNonNull(events, "events");
     requireNonNull(closed, "closed");
+    requireNonNull(listener, "listener");
   }
 }

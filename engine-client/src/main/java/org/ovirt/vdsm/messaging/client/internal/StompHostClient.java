@@ -17,6 +17,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.ovirt.vdsm.messaging.client.ClientListener;
 import org.ovirt.vdsm.messaging.client.ConnectionLostException;
 import org.ovirt.vdsm.messaging.client.ConnectionLostException.Reason;
 import org.ovirt.vdsm.messaging.client.EventSubscription;
@@ -257,6 +258,10 @@ public final class StompHostClient implements HostClient, TransportListener {
    * batches go as separate requests) and hands them to the transport.
    */
   List<CompletableFuture<JsonElement>> submit(Side side, List<RpcCall> rpcCalls, boolean asBatch) {
+    return ClientListener.observe(ctx.listener(), this, submitCalls(side, rpcCalls, asBatch));
+  }
+
+  private List<CompletableFuture<JsonElement>> submitCalls(Side side, List<RpcCall> rpcCalls, boolean asBatch) {
     requireNonNull(rpcCalls, "calls");
     if (rpcCalls.isEmpty()) {
       throw new IllegalArgumentException("a batch needs at least one call");

@@ -360,6 +360,25 @@ public final class Broker {
     return dropped.get();
   }
 
+  /** Subscriptions held now, by all sessions (topics and queues). */
+  public int subscriptionCount() {
+    synchronized (lock) {
+      int n = 0;
+      for (Map<String, Subscription> own : sessions.values()) {
+        n += own.size();
+      }
+      return n;
+    }
+  }
+
+  /** Messages waiting in queue {@code destination} for a consumer with room (0 for a topic). */
+  public int queueDepth(String destination) {
+    synchronized (lock) {
+      QueueState q = queues.get(destination);
+      return q == null ? 0 : q.pending.size();
+    }
+  }
+
   /** How many sessions have at least one subscription. */
   public int sessionCount() {
     synchronized (lock) {

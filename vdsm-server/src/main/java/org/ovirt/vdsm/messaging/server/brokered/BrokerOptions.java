@@ -2,6 +2,7 @@ package org.ovirt.vdsm.messaging.server.brokered;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -104,6 +105,12 @@ public final class BrokerOptions {
    * @param pki the host's certificate, key and CA (used when a URL is {@code stomp+ssl://})
    */
   public int run(VdsmServerConfig config, PkiLayout pki, PrintWriter out) throws IOException, InterruptedException {
+    return run(config, pki, out, null);
+  }
+
+  /** As {@link #run(VdsmServerConfig, PkiLayout, PrintWriter)}, the host's metrics in {@code registry} (or none: null). */
+  public int run(VdsmServerConfig config, PkiLayout pki, PrintWriter out, MeterRegistry registry)
+      throws IOException, InterruptedException {
     requireNonNull(config, "config");
     requireNonNull(out, "out");
     BrokeredHostSettings settings = settings();
@@ -114,7 +121,7 @@ public final class BrokerOptions {
       ssl = ReloadingSslContext.client(config.tlsReload().hostFiles(pki), true);
     }
     BrokeredHostRunner runner = BrokeredHostRunner.start(config, SimulationSettings.defaults(), settings, ssl,
-        serveDirect(), line -> {
+        serveDirect(), registry, line -> {
           synchronized (out) {
             out.println(line);
           }

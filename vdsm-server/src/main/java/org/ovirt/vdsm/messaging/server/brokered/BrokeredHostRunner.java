@@ -2,6 +2,7 @@ package org.ovirt.vdsm.messaging.server.brokered;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -53,11 +54,21 @@ public final class BrokeredHostRunner implements AutoCloseable {
   public static BrokeredHostRunner start(VdsmServerConfig config, SimulationSettings simulation,
       BrokeredHostSettings settings, SslContext ssl, boolean serveDirect, Consumer<String> connectedLine)
       throws IOException {
+    return start(config, simulation, settings, ssl, serveDirect, null, connectedLine);
+  }
+
+  /**
+   * As {@link #start(VdsmServerConfig, SimulationSettings, BrokeredHostSettings, SslContext, boolean,
+   * Consumer)}, with the host's metrics in {@code registry} ({@code null}: none).
+   */
+  public static BrokeredHostRunner start(VdsmServerConfig config, SimulationSettings simulation,
+      BrokeredHostSettings settings, SslContext ssl, boolean serveDirect, MeterRegistry registry,
+      Consumer<String> connectedLine) throws IOException {
     requireNonNull(config, "config");
     requireNonNull(simulation, "simulation");
     requireNonNull(settings, "settings");
     requireNonNull(connectedLine, "connectedLine");
-    VdsmServer server = new VdsmServer(config, new MethodRegistry());
+    VdsmServer server = new VdsmServer(config, new MethodRegistry(), registry);
     BrokeredHost host = new BrokeredHost(settings, ssl, server.endpoint(), connectedLine);
     server.closeWith(host);
     try {

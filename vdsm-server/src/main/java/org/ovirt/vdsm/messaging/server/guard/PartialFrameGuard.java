@@ -61,6 +61,7 @@ public final class PartialFrameGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!withinBudget) {
+      budgets.refused(ServerBudgets.Refusal.PARTIAL_FRAME_BUDGET);
       fail(ctx, BUDGET_EXCEEDED, "The host holds more than " + budgets.settings().maxPartialFrameBytes()
           + " bytes of incomplete frames from all its peers (maxPartialFrameBytes): send smaller frames or retry later.");
       return;
@@ -76,6 +77,7 @@ public final class PartialFrameGuard extends ChannelInboundHandlerAdapter {
     if (failed || decoder.partialFrameBytes() == 0) {
       return;
     }
+    budgets.refused(ServerBudgets.Refusal.FRAME_TIMEOUT);
     fail(ctx, FRAME_TIMEOUT, "A frame must be complete within "
         + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms of its first byte (frameCompletionTimeout).");
   }

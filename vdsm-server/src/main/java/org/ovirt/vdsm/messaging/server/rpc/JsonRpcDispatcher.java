@@ -30,6 +30,8 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
 import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
+import org.ovirt.vdsm.messaging.server.metrics.CallOutcome;
+import org.ovirt.vdsm.messaging.server.metrics.ServerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -75,6 +77,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   private final Map<Subsystem, ThreadPoolExecutor> executors = new EnumMap<>(Subsystem.class);
   private final HashedWheelTimer deadlines;
   private final BoundedAnswers answers;
+  private final ServerMetrics metrics;
 
   /** A dispatcher that maps params by registered names only and has one thread per subsystem. */
   public JsonRpcDispatcher(MethodRegistry registry, int threads, int queueCapacity) {
@@ -83,6 +86,13 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   }
 
   public JsonRpcDispatcher(MethodRegistry registry, ParamValidator validator, DispatcherSettings settings) {
+    this(registry, validator, settings, ServerMetrics.NONE);
+  }
+
+  /** A dispatcher that reports every call's outcome and duration to {@code metrics}. */
+  public JsonRpcDispatcher(MethodRegistry registry, ParamValidator validator, DispatcherSettings settings,
+      ServerMetrics metrics) {
+    this.metrics = requireNonNull(metrics, "metrics");
     this.registry = requireNonNull(registry, "registry");
     this.validator = requireNonNull(validator, "validator");
     this.settings = requireNonNull(settings, "settings");
@@ -202,6 +212,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   private Optional<CompletableFuture<JsonRpcResponse>> handle(JsonRpcPayload.Item item, String flowId, long timeoutMs) {
     if (item instanceof JsonRpcPayload.Invalid invalid) {
       log.debug("invalid JSON-RPC message: {}", invalid.error().message());
+      metrics.callEnded(null, CallOutcome.REQUEST_ERROR, 0);
       return Optional.of(CompletableFuture.completedFuture(invalid.toResponse()));
     }
     JsonRpcMessage message = ((JsonRpcPayload.Valid) item).message();
@@ -225,6 +236,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
       JsonRpcId id, String methodName, JsonElement params, String flowId, long timeoutMs) {
     Optional<MethodRegistry.Registration> found = registry.find(methodName);
     if (found.isEmpty()) {
+      metrics.callEnded(methodName, CallOutcome.REQUEST_ERROR, 0);
       return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, JsonRpcError.methodNotFound(methodName)));
     }
     MethodRegistry.Registration method = found.get();
@@ -233,6 +245,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     }
     CompletableFuture<JsonRpcResponse> result = new CompletableFuture<>();
     Future<?> task;
+    long started = System.nanoTime();
     try {
       task = executors.get(validator.subsystemOf(methodName)).submit(() -> {
         if (flowId != null) {
@@ -246,6 +259,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
       });
     } catch (RejectedExecutionException e) {
       peerLog.warn("{} queue full, answering 1100 to {} (flow id {})", validator.subsystemOf(methodName), methodName, flowId);
+      metrics.callEnded(methodName, CallOutcome.REFUSED, 0);
       return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, busy()));
     }
     Timeout deadline = deadlines.newTimeout(t -> {
@@ -256,7 +270,11 @@ public final class JsonRpcDispatcher implements AutoCloseable {
         task.cancel(true);
       }
     }, timeoutMs, TimeUnit.MILLISECONDS);
-    result.whenComplete((r, e) -> deadline.cancel());
+    result.whenComplete((r, e) -> {
+      deadline.cancel();
+      metrics.callEnded(methodName, r == null ? CallOutcome.INTERNAL_ERROR : r.isSuccess() ? CallOutcome.OK : r.error().code() == REQUEST_TIMEOUT
+          ? CallOutcome.TIMEOUT : CallOutcome.ofError(r.error().code()), System.nanoTime() - started);
+    });
     return result;
   }
 

@@ -56,6 +56,7 @@ final class SessionWriter {
     }
     if (!budgets.reservePendingWrite(size)) {
       if (overBudgetSignalled.compareAndSet(false, true)) {
+        budgets.refused(ServerBudgets.Refusal.PENDING_WRITE_BUDGET);
         overBudget.run();
       }
       return false;
