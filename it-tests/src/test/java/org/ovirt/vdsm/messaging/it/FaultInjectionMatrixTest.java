@@ -152,10 +152,11 @@ class FaultInjectionMatrixTest {
         EngineClientFactory factory = EngineClientFactory.builder().pki(host.pki)
             .heartBeat(new HeartBeat(1_000, 1_000)).reconnect(ReconnectPolicy.NEVER).build()) {
       HostClient client = factory.connect(HOST, proxy.port()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      assertThat(echo(client).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(new JsonPrimitive(PAYLOAD));
+      // Before the fault: the session is up and answers (a setup deadline, not the case's).
+      assertThat(echo(client, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(new JsonPrimitive(PAYLOAD));
       proxy.inject(direction, fault.fault);
       long t0 = System.nanoTime();
-      outcome = outcome(echo(client), r -> r.equals(new JsonPrimitive(PAYLOAD)));
+      outcome = outcome(echo(client, CALL_TIMEOUT), r -> r.equals(new JsonPrimitive(PAYLOAD)));
       millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       assertThat(client.pendingCalls()).as("calls still pending").isZero();
     }
@@ -201,7 +202,9 @@ class FaultInjectionMatrixTest {
     try (TcpProxy proxy = new TcpProxy(host.address);
         EngineClientFactory factory = EngineClientFactory.builder().pki(host.pki).defaultTimeout(CALL_TIMEOUT).build()) {
       HostClient client = factory.openXmlRpc(HOST, proxy.port());
-      assertThat(client.call(RpcCall.of("Host.getCapabilities")).get(WAIT.toSeconds(), TimeUnit.SECONDS).isJsonObject()).isTrue();
+      // Before the fault: the HTTPS connection is up and answers (a setup deadline, not the case's).
+      assertThat(client.call(RpcCall.of("Host.getCapabilities").withTimeout(WAIT))
+          .get(WAIT.toSeconds(), TimeUnit.SECONDS).isJsonObject()).isTrue();
       proxy.inject(direction, fault.fault);
       long t0 = System.nanoTime();
       CompletableFuture<JsonElement> call = client.call(RpcCall.of("Host.getCapabilities"));
@@ -212,8 +215,8 @@ class FaultInjectionMatrixTest {
     check("xmlrpc", fault, direction, outcome, millis);
   }
 
-  private static CompletableFuture<JsonElement> echo(HostClient client) {
-    return client.call(RpcCall.of("Host.echo").withParam("message", PAYLOAD).withTimeout(CALL_TIMEOUT));
+  private static CompletableFuture<JsonElement> echo(HostClient client, Duration timeout) {
+    return client.call(RpcCall.of("Host.echo").withParam("message", PAYLOAD).withTimeout(timeout));
   }
 
   private static String echoFrame(int id) {
