@@ -119,7 +119,7 @@ public final class DefaultHostBackend implements AutoCloseable {
     // Host
     registry.register("Host.ping2", List.of(), p -> null);
     registry.register("Host.echo", List.of("message"), host::echo);
-    registry.register("Host.getCapabilities", List.of(), p -> host.capabilities());
+    registry.register("Host.getCapabilities", List.of(), ApiMethod.streaming(p -> host.capabilitiesValue()));
     registry.register("Host.getStats", List.of(), p -> statistics.stats());
     registry.register("Host.getHardwareInfo", List.of(), p -> statistics.hardwareInfo());
     registry.register("Host.getVMList", List.of("fullStatus", "vmList", "onlyUUID"), p -> virt.list(

@@ -28,6 +28,7 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcNotification;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+import org.ovirt.vdsm.messaging.jsonrpc.ResultValue;
 import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.slf4j.Logger;
@@ -72,6 +73,8 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   private final Map<Subsystem, ThreadPoolExecutor> executors = new EnumMap<>(Subsystem.class);
   private final HashedWheelTimer deadlines;
   private final BoundedAnswers answers;
+  /** VDSM's answer of a method that returns nothing. */
+  private static final ResultValue TRUE = ResultValue.of(new JsonPrimitive(true));
 
   /** A dispatcher that maps params by registered names only and has one thread per subsystem. */
   public JsonRpcDispatcher(MethodRegistry registry, int threads, int queueCapacity) {
@@ -155,13 +158,13 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   public void execute(String method, JsonElement params, String flowId, Consumer<JsonRpcResponse> done) {
     requireNonNull(method, "method");
     requireNonNull(done, "done");
-    submit(JsonRpcId.NULL, method, params, flowId).thenAccept(done);
+    submit(JsonRpcId.NULL, method, params, flowId).thenAccept(answer -> done.accept(answer.toResponse()));
   }
 
   /** Parses {@code body} and runs its calls; completes with the encoded answer, if any. */
   CompletableFuture<Optional<byte[]>> answer(byte[] body, String flowId) {
     JsonRpcPayload payload = JsonRpcCodec.decode(body, settings.jsonLimits());
-    List<CompletableFuture<JsonRpcResponse>> pending = new ArrayList<>(payload.items().size());
+    List<CompletableFuture<Answer>> pending = new ArrayList<>(payload.items().size());
     for (JsonRpcPayload.Item item : payload.items()) {
       handle(item, flowId).ifPresent(pending::add);
     }
@@ -175,10 +178,10 @@ public final class JsonRpcDispatcher implements AutoCloseable {
         .thenApply(done -> Optional.of(answers.batch(pending.stream().map(CompletableFuture::join).toList())));
   }
 
-  private Optional<CompletableFuture<JsonRpcResponse>> handle(JsonRpcPayload.Item item, String flowId) {
+  private Optional<CompletableFuture<Answer>> handle(JsonRpcPayload.Item item, String flowId) {
     if (item instanceof JsonRpcPayload.Invalid invalid) {
       log.debug("invalid JSON-RPC message: {}", invalid.error().message());
-      return Optional.of(CompletableFuture.completedFuture(invalid.toResponse()));
+      return Optional.of(CompletableFuture.completedFuture(Answer.of(invalid.toResponse())));
     }
     JsonRpcMessage message = ((JsonRpcPayload.Valid) item).message();
     if (message instanceof JsonRpcRequest request) {
@@ -197,13 +200,13 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   }
 
   /** Runs one call on its subsystem's executor, under the deadline. */
-  private CompletableFuture<JsonRpcResponse> submit(JsonRpcId id, String methodName, JsonElement params, String flowId) {
+  private CompletableFuture<Answer> submit(JsonRpcId id, String methodName, JsonElement params, String flowId) {
     Optional<MethodRegistry.Registration> found = registry.find(methodName);
     if (found.isEmpty()) {
-      return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, JsonRpcError.methodNotFound(methodName)));
+      return CompletableFuture.completedFuture(Answer.failure(id, JsonRpcError.methodNotFound(methodName)));
     }
     MethodRegistry.Registration method = found.get();
-    CompletableFuture<JsonRpcResponse> result = new CompletableFuture<>();
+    CompletableFuture<Answer> result = new CompletableFuture<>();
     Future<?> task;
     try {
       task = executors.get(validator.subsystemOf(methodName)).submit(() -> {
@@ -218,13 +221,13 @@ public final class JsonRpcDispatcher implements AutoCloseable {
       });
     } catch (RejectedExecutionException e) {
       peerLog.warn("{} queue full, answering 1100 to {} (flow id {})", validator.subsystemOf(methodName), methodName, flowId);
-      return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, busy()));
+      return CompletableFuture.completedFuture(Answer.failure(id, busy()));
     }
     long timeoutMs = settings.requestTimeout().toMillis();
     Timeout deadline = deadlines.newTimeout(t -> {
       JsonRpcError late = new JsonRpcError(REQUEST_TIMEOUT,
           "Request timed out on the host after " + timeoutMs + " ms: " + methodName);
-      if (result.complete(JsonRpcResponse.failure(id, late))) {
+      if (result.complete(Answer.failure(id, late))) {
         peerLog.warn("{} did not finish within {} ms: cancelled (flow id {})", methodName, timeoutMs, flowId);
         task.cancel(true);
       }
@@ -233,23 +236,23 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     return result;
   }
 
-  private JsonRpcResponse call(JsonRpcId id, MethodRegistry.Registration method, JsonElement params) {
+  private Answer call(JsonRpcId id, MethodRegistry.Registration method, JsonElement params) {
     long start = System.nanoTime();
     try {
       JsonObject named = validator.validate(method, params);
-      JsonElement result = method.method().invoke(named);
+      ResultValue result = method.method().answer(named);
       log.debug("{} answered in {} us", method.name(), (System.nanoTime() - start) / 1000);
-      return JsonRpcResponse.success(id, result == null ? new JsonPrimitive(true) : result);
+      return Answer.success(id, result == null ? TRUE : result);
     } catch (ApiException e) {
       log.debug("{} failed: {} {}", method.name(), e.error().code(), e.error().message());
-      return JsonRpcResponse.failure(id, e.error());
+      return Answer.failure(id, e.error());
     } catch (RuntimeException e) {
       if (Thread.currentThread().isInterrupted()) {
         log.debug("{} interrupted at its deadline", method.name());
       } else {
         log.error("{} failed unexpectedly", method.name(), e);
       }
-      return JsonRpcResponse.failure(id, new JsonRpcError(JsonRpcError.GENERAL_EXCEPTION, "General Exception"));
+      return Answer.failure(id, new JsonRpcError(JsonRpcError.GENERAL_EXCEPTION, "General Exception"));
     }
   }
 
