@@ -32,6 +32,9 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
 final class ManyHosts {
   private static final Pattern LISTENING = Pattern.compile("vdsm-server listening on [^:]+:(\\d+)");
 
+  /** Seconds between the last connection and the start of the measurement. */
+  private static final long SETTLE_SECONDS = 40;
+
   private ManyHosts() {}
 
   static String run(PkiLayout pki, int wanted, boolean quick) throws Exception {
@@ -41,8 +44,8 @@ final class ManyHosts {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
     if (jfrDir != null) {
       // Started after connecting and warming up would be better; a delay does that without an agent.
-      command.add("-XX:StartFlightRecording=delay=" + (quick ? 20 : 60) + "s,duration=" + (quick ? 5 : 30)
-          + "s,settings=profile,filename=" + Path.of(jfrDir, "host.jfr").toAbsolutePath());
+      // Recorded until the process ends (the host is stopped after the measurement).
+      command.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfrDir, "host.jfr").toAbsolutePath());
     }
     // The host runs from this JVM's class path, in a process of its own (see BenchHost).
     String extra = System.getProperty("bench.hostJvmArgs", "").strip();
@@ -94,13 +97,16 @@ final class ManyHosts {
       long after = usedHeapAfterGc();
       OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long idle = quick ? 5 : 30;
-      // Let connecting settle (JIT, GC, the last handshakes) before measuring the idle cost.
-      Thread.sleep(TimeUnit.SECONDS.toMillis(quick ? 2 : 10));
       jdk.jfr.Recording recording = null;
       if (jfrDir != null) {
+        // Diagnostic only: a recording costs CPU itself, so figures of a run with it are not reported.
         recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
         recording.start();
       }
+      // Let connecting settle before measuring the idle cost: the last handshakes, GC, and the JIT,
+      // which compiles the heart-beat paths only once they have run often enough (slowly on a
+      // loaded machine; measured too early, the figure is mostly compilation).
+      Thread.sleep(TimeUnit.SECONDS.toMillis(quick ? 2 : SETTLE_SECONDS));
       long cpu0 = os.getProcessCpuTime();
       long host0 = hostCpuNanos(host);
       long wall0 = System.nanoTime();
@@ -125,7 +131,7 @@ final class ManyHosts {
               + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n"
               + "| %d (file limit %d) | %.1f s | %.1f KB | %s ms, %.0f sent/s each way | %.2f %% of one core (%.1f µs per beat sent + received) "
               + "| %.2f %% of one core (%.1f µs per beat sent + received) | %d |%n",
-          idle + (quick ? 2 : 10), connections, fdLimit, connectSeconds, perConnection / 1024, heartBeat.format(), beatsPerSecond,
+          idle + (quick ? 2 : SETTLE_SECONDS), connections, fdLimit, connectSeconds, perConnection / 1024, heartBeat.format(), beatsPerSecond,
           cpuShare * 100, cpuShare * 1e6 / beatsPerSecond, hostShare * 100, hostShare * 1e6 / beatsPerSecond, open);
     }
   }
