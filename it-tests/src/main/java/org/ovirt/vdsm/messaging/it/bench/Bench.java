@@ -55,7 +55,7 @@ import org.ovirt.vdsm.messaging.transport.NettyTransport;
  *
  * <p>Options: {@code --out FILE} (default: print only), {@code --quick} (short runs, for trying
  * the harness), {@code --hosts N} (connections of the many-hosts scenario, default 5000),
- * {@code --skip a,b,...} (scenario letters or {@code jmh}).
+ * {@code --skip a,b,...} (scenario letters, {@code cpu} or {@code jmh}).
  */
 public final class Bench {
   private static final List<String> SERVER_THREADS = List.of("vdsm-io", "vdsm-accept", "jsonrpc-");
@@ -163,6 +163,10 @@ public final class Bench {
     if (!skip.contains("e")) {
       report.section("e", "Many hosts: one engine-client holding many connections with heart-beats");
       report.note(ManyHosts.run(pki, hosts, quick));
+    }
+    if (!skip.contains("cpu")) {
+      report.section("cpu", "The 145 KiB answer's codec operations, CPU time per operation (issue 13)");
+      report.note(LargeAnswerCpu.run(quick));
     }
     if (!skip.contains("jmh")) {
       report.section("jmh", "JMH micro benchmarks (ops/s, higher is better)");
