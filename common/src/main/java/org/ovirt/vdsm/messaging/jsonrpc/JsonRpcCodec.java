@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Optional;
 import org.ovirt.vdsm.messaging.jsonrpc.gson.MessageWriter;
 import org.ovirt.vdsm.messaging.jsonrpc.gson.PayloadReader;
+import org.ovirt.vdsm.messaging.jsonrpc.gson.TypedResponseReader;
+import org.ovirt.vdsm.messaging.jsonrpc.gson.Utf8Buffer;
 
 /**
  * Reads and writes JSON-RPC 2.0 bodies (UTF-8 JSON text). Stateless and thread-safe.
@@ -141,6 +143,25 @@ public final class JsonRpcCodec {
         new InputStreamReader(new ByteArrayInputStream(utf8), decoder), limits);
   }
 
+  /**
+   * Reads a body as a single success response whose result is wanted as a Java type, straight from
+   * the bytes with Gson's streaming reader (no tree), when it has the plain shape: one object with
+   * exactly {@code jsonrpc} ({@code "2.0"}), {@code result} and a string {@code id}, in any order.
+   * Anything else, or a result that does not fit the type, gives empty: decode the body with
+   * {@link #decode(byte[], JsonRpcLimits)}, which classifies it as always.
+   *
+   * @param utf8 the body; not modified
+   * @param typeOf the type wanted for the result of the call with a given id, {@code null} for none
+   * @param limits the nesting limit applies
+   */
+  public static Optional<TypedSuccess> decodeTypedSuccess(
+      byte[] utf8, java.util.function.Function<JsonRpcId, java.lang.reflect.Type> typeOf, JsonRpcLimits limits) {
+    requireNonNull(utf8, "utf8");
+    requireNonNull(typeOf, "typeOf");
+    requireNonNull(limits, "limits");
+    return Optional.ofNullable(TypedResponseReader.read(utf8, typeOf, limits));
+  }
+
   /** Bodies up to this size are decoded to characters at once; larger ones are streamed. */
   private static final int WHOLE_DECODE_BYTES = 64 * 1024;
 
@@ -161,12 +182,15 @@ public final class JsonRpcCodec {
   }
 
   /**
-   * Encodes one message as UTF-8.
+   * Encodes one message as UTF-8, straight to bytes.
    *
    * @throws IllegalArgumentException if a value cannot be written as JSON (NaN, infinities)
    */
   public static byte[] encode(JsonRpcMessage message) {
-    return encodeToString(message).getBytes(UTF_8);
+    requireNonNull(message, "message");
+    Utf8Buffer out = new Utf8Buffer(256, Integer.MAX_VALUE - 16);
+    write(message, out);
+    return out.toByteArray();
   }
 
   /**
@@ -176,7 +200,26 @@ public final class JsonRpcCodec {
    *     Array") or a value cannot be written as JSON
    */
   public static byte[] encodeBatch(List<? extends JsonRpcMessage> messages) {
-    return encodeBatchToString(messages).getBytes(UTF_8);
+    requireNonNull(messages, "messages");
+    Utf8Buffer out = new Utf8Buffer(256 * Math.max(1, Math.min(messages.size(), 64)), Integer.MAX_VALUE - 16);
+    try {
+      JsonWriter writer = MessageWriter.newWriter(out.writer());
+      MessageWriter.writeBatch(writer, messages);
+      writer.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a Utf8Buffer does not fail
+    }
+    return out.toByteArray();
+  }
+
+  private static void write(JsonRpcMessage message, Utf8Buffer out) {
+    try {
+      JsonWriter writer = MessageWriter.newWriter(out.writer());
+      MessageWriter.write(writer, message);
+      writer.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a Utf8Buffer does not fail
+    }
   }
 
   /** Encodes one message as a string; see {@link #encode(JsonRpcMessage)}. */
@@ -201,64 +244,38 @@ public final class JsonRpcCodec {
    */
   public static Optional<byte[]> encodeWithin(JsonRpcMessage message, int maxBytes) {
     requireNonNull(message, "message");
-    BoundedWriter out = new BoundedWriter(maxBytes);
+    Utf8Buffer out = new Utf8Buffer(Math.min(256, maxBytes), maxBytes);
     try {
-      JsonWriter writer = MessageWriter.newWriter(out);
-      MessageWriter.write(writer, message);
-      writer.flush();
-    } catch (UncheckedFull e) {
+      write(message, out);
+    } catch (Utf8Buffer.Full e) {
       return Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    byte[] bytes = out.toString().getBytes(UTF_8);
-    return bytes.length <= maxBytes ? Optional.of(bytes) : Optional.empty();
+    return Optional.of(out.toByteArray());
   }
 
-  /** A string writer that gives up past a number of characters (each at least one UTF-8 byte). */
-  private static final class BoundedWriter extends StringWriter {
-    private final int maxChars;
-
-    BoundedWriter(int maxChars) {
-      this.maxChars = maxChars;
+  /**
+   * Encodes the success response {@code {"jsonrpc":"2.0","result":…,"id":…}} of {@code result}
+   * straight to UTF-8 bytes unless it would be longer than {@code maxBytes}: the writing stops as
+   * soon as that is known (a streamed value is not written further), and nothing of it is returned.
+   * The bytes are those {@link #encode} gives for a response with the same result as a tree.
+   *
+   * @return the encoding, or empty when it would exceed {@code maxBytes}
+   * @throws IllegalArgumentException when the value cannot be written: a NaN or infinite number, an
+   *     exception of a streamed value's code, or code that does not write exactly one value
+   */
+  public static Optional<byte[]> encodeSuccessWithin(JsonRpcId id, ResultValue result, int maxBytes) {
+    requireNonNull(id, "id");
+    requireNonNull(result, "result");
+    int expected = result instanceof ResultValue.PreEncoded p ? p.length() + 128 : 512;
+    Utf8Buffer out = new Utf8Buffer(Math.min(expected, maxBytes), maxBytes);
+    try {
+      MessageWriter.writeSuccess(out, id, result);
+    } catch (Utf8Buffer.Full e) {
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("the result cannot be written as JSON: " + e.getMessage(), e);
     }
-
-    @Override
-    public void write(int c) {
-      check(1);
-      super.write(c);
-    }
-
-    @Override
-    public void write(char[] buf, int off, int len) {
-      check(len);
-      super.write(buf, off, len);
-    }
-
-    @Override
-    public void write(String str, int off, int len) {
-      check(len);
-      super.write(str, off, len);
-    }
-
-    @Override
-    public void write(String str) {
-      check(str.length());
-      super.write(str);
-    }
-
-    private void check(int more) {
-      if ((long) getBuffer().length() + more > maxChars) {
-        throw new UncheckedFull();
-      }
-    }
-  }
-
-  /** Stops a {@link BoundedWriter} that is full (its methods may not throw checked exceptions). */
-  private static final class UncheckedFull extends RuntimeException {
-    UncheckedFull() {
-      super(null, null, false, false);
-    }
+    return Optional.of(out.toByteArray());
   }
 
   /** Encodes a batch as a string; see {@link #encodeBatch(List)}. */

@@ -1,6 +1,7 @@
 package org.ovirt.vdsm.messaging.client;
 
 import com.google.gson.JsonElement;
+import com.google.gson.reflect.TypeToken;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -127,9 +128,22 @@ public interface HostClient extends AutoCloseable {
 
   /**
    * Makes a call and converts the result to {@code type} with {@link JsonRpcCodec#gson()}; a result
-   * that does not fit fails the future with Gson's {@code JsonParseException}.
+   * that does not fit fails the future with Gson's {@code JsonParseException}. See {@link
+   * #call(RpcCall, TypeToken)}.
    */
   default <T> CompletableFuture<T> call(RpcCall call, Class<T> type) {
+    java.util.Objects.requireNonNull(type, "type");
+    return call(call, TypeToken.get(type));
+  }
+
+  /**
+   * Makes a call and reads the result as {@code type} with {@link JsonRpcCodec#gson()}'s adapter of
+   * it. Over JSON-RPC/STOMP a plain single answer is read straight from the message's bytes with
+   * Gson's streaming reader, without a tree in between (much cheaper for large results); any other
+   * answer is decoded as usual and then converted. A result that does not fit the type fails the
+   * future with Gson's {@code JsonParseException}.
+   */
+  default <T> CompletableFuture<T> call(RpcCall call, TypeToken<T> type) {
     java.util.Objects.requireNonNull(type, "type");
     return call(call).thenApply(result -> JsonRpcCodec.gson().fromJson(result, type));
   }

@@ -15,6 +15,7 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcMessage;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcNotification;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+import org.ovirt.vdsm.messaging.jsonrpc.ResultValue;
 
 /**
  * Internal: writes JSON-RPC 2.0 messages compactly with a fixed member order, {@code jsonrpc} first
@@ -79,6 +80,50 @@ public final class MessageWriter {
     out.endObject();
   }
 
+  /**
+   * Writes a success response {@code {"jsonrpc":"2.0","result":…,"id":…}} straight into {@code
+   * out}: the same bytes as {@link #write(JsonWriter, JsonRpcMessage)} gives for a response with
+   * the same result as a tree.
+   *
+   * @throws IOException when a streamed value's code fails, or it writes anything but exactly one
+   *     value
+   * @throws IllegalArgumentException if a value cannot be written as JSON (NaN or infinite numbers)
+   * @throws Utf8Buffer.Full when the response passes the bound of {@code out}
+   */
+  public static void writeSuccess(Utf8Buffer out, JsonRpcId id, ResultValue result) throws IOException {
+    requireNonNull(id, "id");
+    out.writeAscii("{\"jsonrpc\":\"" + JsonRpcMessage.VERSION + "\",\"result\":");
+    writeValue(out, result);
+    out.writeAscii(",\"id\":");
+    JsonWriter idWriter = newWriter(out.writer());
+    writeIdValue(idWriter, id);
+    idWriter.flush();
+    out.writeAscii("}");
+  }
+
+  /** Writes one result value into {@code out}; see {@link #writeSuccess}. */
+  public static void writeValue(Utf8Buffer out, ResultValue value) throws IOException {
+    requireNonNull(value, "value");
+    if (value instanceof ResultValue.PreEncoded encoded) {
+      encoded.json().writeTo(out);
+    } else if (value instanceof ResultValue.Tree tree) {
+      writeTree(out, tree.tree());
+    } else {
+      JsonWriter writer = newWriter(out.writer());
+      ((ResultValue.Streamed) value).writing().write(writer);
+      // close() refuses an empty or unfinished document; it closes nothing else (the buffer's
+      // writer ignores close).
+      writer.close();
+    }
+  }
+
+  /** Writes one tree compactly into {@code out}. */
+  public static void writeTree(Utf8Buffer out, JsonElement tree) throws IOException {
+    JsonWriter writer = newWriter(out.writer());
+    ELEMENTS.write(writer, requireNonNull(tree, "tree"));
+    writer.flush();
+  }
+
   private static void writeCall(JsonWriter out, String method, JsonElement params)
       throws IOException {
     out.name("method").value(method);
@@ -101,6 +146,10 @@ public final class MessageWriter {
 
   private static void writeId(JsonWriter out, JsonRpcId id) throws IOException {
     out.name("id");
+    writeIdValue(out, id);
+  }
+
+  private static void writeIdValue(JsonWriter out, JsonRpcId id) throws IOException {
     if (id instanceof JsonRpcId.StringId s) {
       out.value(s.value());
     } else if (id instanceof JsonRpcId.NumberId n) {

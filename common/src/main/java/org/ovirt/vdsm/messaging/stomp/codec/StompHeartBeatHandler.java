@@ -40,8 +40,13 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
   /** The pipeline name this handler is usually installed under. */
   public static final String NAME = "stomp-heart-beat";
 
+  /**
+   * The heart-beat EOL, in direct memory: the TLS engine reads it where it is (a heap buffer would
+   * be copied to direct memory for every heart-beat). Each write takes a duplicate, so channels on
+   * different event loops never share its indexes; nothing ever writes into it.
+   */
   private static final ByteBuf HEART_BEAT =
-      Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'\n'}).asReadOnly());
+      Unpooled.unreleasableBuffer(Unpooled.directBuffer(1, 1).writeByte('\n'));
 
   private final long sendAfterNanos;
   private final long deadPeerNanos;

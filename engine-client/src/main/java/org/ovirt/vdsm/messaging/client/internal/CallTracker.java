@@ -2,7 +2,9 @@ package org.ovirt.vdsm.messaging.client.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.gson.JsonElement;
+import java.lang.reflect.Type;
+import java.util.Optional;
+import java.util.function.Supplier;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -23,6 +25,8 @@ import org.ovirt.vdsm.messaging.client.JsonRpcErrorException;
 import org.ovirt.vdsm.messaging.client.VdsmClientException;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcLimits;
+import org.ovirt.vdsm.messaging.jsonrpc.TypedSuccess;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcMessage;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
@@ -56,6 +60,8 @@ public final class CallTracker {
   private final Consumer<OutgoingRequest> unsentSettled;
   private final ConcurrentHashMap<JsonRpcId, OutgoingRequest.Call> pending = new ConcurrentHashMap<>();
   private final AtomicInteger reserved = new AtomicInteger();
+  /** Pending calls that want their result as a type (the typed reading is tried only then). */
+  private final AtomicInteger typedPending = new AtomicInteger();
   private final Map<Side, Set<OutgoingRequest>> inFlight = new EnumMap<>(Side.class);
   private final Map<JsonRpcId, Boolean> timedOut = new LinkedHashMap<>(64, 0.75f, false) {
     @Override
@@ -121,10 +127,23 @@ public final class CallTracker {
    */
   public OutgoingRequest register(RequestRoute route, byte[] body, String flowId,
       List<JsonRpcRequest> requests, List<Duration> timeouts) {
+    return register(route, body, flowId, requests, timeouts, null);
+  }
+
+  /**
+   * {@link #register(RequestRoute, byte[], String, List, List)} with the type each call wants its
+   * result as ({@code types} {@code null}, or an entry {@code null}: a tree).
+   */
+  public OutgoingRequest register(RequestRoute route, byte[] body, String flowId,
+      List<JsonRpcRequest> requests, List<Duration> timeouts, List<Type> types) {
     OutgoingRequest request = new OutgoingRequest(route, body, flowId);
     for (int i = 0; i < requests.size(); i++) {
       JsonRpcRequest r = requests.get(i);
-      OutgoingRequest.Call call = new OutgoingRequest.Call(r.id(), r.method(), request, timeouts.get(i).toMillis());
+      Type type = types == null ? null : types.get(i);
+      OutgoingRequest.Call call = new OutgoingRequest.Call(r.id(), r.method(), request, timeouts.get(i).toMillis(), type);
+      if (type != null) {
+        typedPending.incrementAndGet();
+      }
       request.calls.add(call);
       request.remaining.incrementAndGet();
       pending.put(call.id, call);
@@ -135,11 +154,15 @@ public final class CallTracker {
     return request;
   }
 
-  /** The futures of the calls of {@code request}, in order. */
-  public static List<CompletableFuture<JsonElement>> futures(OutgoingRequest request) {
-    List<CompletableFuture<JsonElement>> futures = new ArrayList<>(request.calls.size());
+  /**
+   * The futures of the calls of {@code request}, in order; each completes with a tree, or with a
+   * value of the type its call was registered with.
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> List<CompletableFuture<T>> futures(OutgoingRequest request) {
+    List<CompletableFuture<T>> futures = new ArrayList<>(request.calls.size());
     for (OutgoingRequest.Call call : request.calls) {
-      futures.add(call.future);
+      futures.add((CompletableFuture<T>) (CompletableFuture<?>) call.future);
     }
     return futures;
   }
@@ -205,6 +228,9 @@ public final class CallTracker {
       timer.cancel(false);
     }
     reserved.decrementAndGet();
+    if (call.resultType != null) {
+      typedPending.decrementAndGet();
+    }
     if (call.request.remaining.decrementAndGet() == 0) {
       inFlight.get(call.request.route().side()).remove(call.request);
     }
@@ -238,6 +264,14 @@ public final class CallTracker {
 
   /** On the answers lane: parses one MESSAGE body received on {@code side}'s reply destination. */
   public void onAnswers(Side side, String destination, byte[] body) {
+    if (typedPending.get() > 0) {
+      // A call wants its result as a type: read the plain single answer straight into it, no tree.
+      Optional<TypedSuccess> typed = JsonRpcCodec.decodeTypedSuccess(body, this::resultTypeOf, JsonRpcLimits.DEFAULTS);
+      if (typed.isPresent()) {
+        completeTyped(typed.get());
+        return;
+      }
+    }
     JsonRpcPayload payload = JsonRpcCodec.decode(body);
     List<JsonRpcResponse> nullIds = new ArrayList<>(0);
     for (JsonRpcPayload.Item item : payload.items()) {
@@ -265,22 +299,48 @@ public final class CallTracker {
     }
   }
 
+  /** The type the pending call with {@code id} wants its result as, or {@code null}. */
+  private Type resultTypeOf(JsonRpcId id) {
+    OutgoingRequest.Call call = pending.get(id);
+    return call == null ? null : call.resultType;
+  }
+
+  private void completeTyped(TypedSuccess answer) {
+    OutgoingRequest.Call call = pending.get(answer.id());
+    if (call == null || !finish(call, true)) {
+      unmatched(answer.id(), () -> JsonRpcResponse.success(answer.id(), JsonRpcCodec.gson().toJsonTree(answer.result())));
+      return;
+    }
+    call.future.complete(answer.result());
+  }
+
+  private void unmatched(JsonRpcId id, Supplier<JsonRpcResponse> response) {
+    boolean late;
+    synchronized (timedOut) {
+      late = timedOut.remove(id) != null;
+    }
+    if (late) {
+      report(response.get(), "answer for " + id + " came after its call's deadline");
+    } else {
+      log.debug("{}: answer for {} is not for a call of this client (another client sharing the reply destination?)",
+          name, id);
+    }
+  }
+
   private void complete(JsonRpcResponse response) {
     OutgoingRequest.Call call = pending.get(response.id());
     if (call == null || !finish(call, true)) {
-      boolean late;
-      synchronized (timedOut) {
-        late = timedOut.remove(response.id()) != null;
-      }
-      if (late) {
-        report(response, "answer for " + response.id() + " came after its call's deadline");
-      } else {
-        log.debug("{}: answer for {} is not for a call of this client (another client sharing the reply destination?)",
-            name, response.id());
-      }
+      unmatched(response.id(), () -> response);
       return;
     }
-    if (response.isSuccess()) {
+    if (response.isSuccess() && call.resultType != null) {
+      try {
+        call.future.complete(JsonRpcCodec.gson().fromJson(response.result(), call.resultType));
+      } catch (RuntimeException e) {
+        // Gson's JsonParseException when the result does not fit the type.
+        call.future.completeExceptionally(e);
+      }
+    } else if (response.isSuccess()) {
       call.future.complete(response.result());
     } else {
       call.future.completeExceptionally(new JsonRpcErrorException(response.error()));

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.gson.JsonElement;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,15 +22,19 @@ public final class OutgoingRequest {
     final JsonRpcId id;
     final String method;
     final OutgoingRequest request;
-    final CompletableFuture<JsonElement> future = new CompletableFuture<>();
+    /** Completes with the result: a {@link JsonElement} tree, or a {@link #resultType} value. */
+    final CompletableFuture<Object> future = new CompletableFuture<>();
+    /** The type the caller wants the result as, or {@code null} for a tree. */
+    final Type resultType;
     final long timeoutMs;
     volatile ScheduledFuture<?> timer;
 
-    Call(JsonRpcId id, String method, OutgoingRequest request, long timeoutMs) {
+    Call(JsonRpcId id, String method, OutgoingRequest request, long timeoutMs, Type resultType) {
       this.id = id;
       this.method = method;
       this.request = request;
       this.timeoutMs = timeoutMs;
+      this.resultType = resultType;
     }
   }
 

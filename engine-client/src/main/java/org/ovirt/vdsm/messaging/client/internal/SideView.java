@@ -3,6 +3,7 @@ package org.ovirt.vdsm.messaging.client.internal;
 import static java.util.Objects.requireNonNull;
 
 import com.google.gson.JsonElement;
+import com.google.gson.reflect.TypeToken;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +66,11 @@ final class SideView implements HostClient {
   @Override
   public List<CompletableFuture<JsonElement>> batch(List<RpcCall> calls) {
     return connection.submit(side, calls, true);
+  }
+
+  @Override
+  public <T> CompletableFuture<T> call(RpcCall call, TypeToken<T> type) {
+    return connection.submitTyped(side, call, type);
   }
 
   @Override

@@ -3,6 +3,8 @@ package org.ovirt.vdsm.messaging.client.internal;
 import static java.util.Objects.requireNonNull;
 
 import com.google.gson.JsonElement;
+import com.google.gson.reflect.TypeToken;
+import java.lang.reflect.Type;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
@@ -205,6 +207,19 @@ public final class StompHostClient implements HostClient, TransportListener {
   }
 
   @Override
+  public <T> CompletableFuture<T> call(RpcCall call, TypeToken<T> type) {
+    return submitTyped(Side.VDS, call, type);
+  }
+
+  /** One call whose result is read straight into {@code type} (no tree when the answer is plain). */
+  <T> CompletableFuture<T> submitTyped(Side side, RpcCall call, TypeToken<T> type) {
+    requireNonNull(call, "call");
+    requireNonNull(type, "type");
+    List<CompletableFuture<T>> futures = submit(side, List.of(call), false, List.of(type.getType()));
+    return futures.get(0);
+  }
+
+  @Override
   public EventSubscription subscribe(String pattern, Flow.Subscriber<? super HostEvent> subscriber) {
     return events.subscribe(pattern, subscriber);
   }
@@ -258,10 +273,19 @@ public final class StompHostClient implements HostClient, TransportListener {
    * batches go as separate requests) and hands them to the transport.
    */
   List<CompletableFuture<JsonElement>> submit(Side side, List<RpcCall> rpcCalls, boolean asBatch) {
-    return ClientListener.observe(ctx.listener(), this, submitCalls(side, rpcCalls, asBatch));
+    return submit(side, rpcCalls, asBatch, null);
   }
 
-  private List<CompletableFuture<JsonElement>> submitCalls(Side side, List<RpcCall> rpcCalls, boolean asBatch) {
+  /**
+   * {@link #submit(Side, List, boolean)} with the type each call wants its result as ({@code
+   * types} {@code null}: trees); the futures complete with values of those types.
+   */
+  <T> List<CompletableFuture<T>> submit(Side side, List<RpcCall> rpcCalls, boolean asBatch, List<Type> types) {
+    return ClientListener.observe(ctx.listener(), this, submitCalls(side, rpcCalls, asBatch, types));
+  }
+
+  private <T> List<CompletableFuture<T>> submitCalls(Side side, List<RpcCall> rpcCalls, boolean asBatch,
+      List<Type> types) {
     requireNonNull(rpcCalls, "calls");
     if (rpcCalls.isEmpty()) {
       throw new IllegalArgumentException("a batch needs at least one call");
@@ -310,20 +334,24 @@ public final class StompHostClient implements HostClient, TransportListener {
       throw e;
     }
     List<OutgoingRequest> messages = new ArrayList<>(groups.size());
-    List<CompletableFuture<JsonElement>> futures = new ArrayList<>(Collections.nCopies(n, null));
+    List<CompletableFuture<T>> futures = new ArrayList<>(Collections.nCopies(n, null));
     int registered = 0;
     int g = 0;
     for (List<Integer> group : groups.values()) {
       List<JsonRpcRequest> part = new ArrayList<>(group.size());
       List<Duration> timeouts = new ArrayList<>(group.size());
+      List<Type> partTypes = types == null ? null : new ArrayList<>(group.size());
       for (int i : group) {
         part.add(requests.get(i));
+        if (partTypes != null) {
+          partTypes.add(types.get(i));
+        }
         Duration t = rpcCalls.get(i).timeout();
         timeouts.add(t == null ? ctx.defaultTimeout() : t);
       }
       OutgoingRequest message;
       try {
-        message = calls.register(routes.get(group.get(0)), bodies.get(g++), flowId, part, timeouts);
+        message = calls.register(routes.get(group.get(0)), bodies.get(g++), flowId, part, timeouts, partTypes);
       } catch (RejectedExecutionException e) {
         // The loop is shut down (factory closed). This group's calls are registered: failAll settles
         // them with every earlier one; the room of the groups not registered is given back.
@@ -334,7 +362,7 @@ public final class StompHostClient implements HostClient, TransportListener {
       }
       registered += group.size();
       messages.add(message);
-      List<CompletableFuture<JsonElement>> own = CallTracker.futures(message);
+      List<CompletableFuture<T>> own = CallTracker.futures(message);
       for (int k = 0; k < group.size(); k++) {
         futures.set(group.get(k), own.get(k));
       }
@@ -345,8 +373,8 @@ public final class StompHostClient implements HostClient, TransportListener {
     return futures;
   }
 
-  private static List<CompletableFuture<JsonElement>> failedAll(int n, VdsmClientException failure) {
-    List<CompletableFuture<JsonElement>> futures = new ArrayList<>(n);
+  private static <T> List<CompletableFuture<T>> failedAll(int n, VdsmClientException failure) {
+    List<CompletableFuture<T>> futures = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       futures.add(CompletableFuture.failedFuture(failure));
     }

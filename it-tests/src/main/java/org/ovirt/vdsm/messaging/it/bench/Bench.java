@@ -25,6 +25,9 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.ovirt.vdsm.messaging.client.EngineClientFactory;
 import org.ovirt.vdsm.messaging.client.HostClient;
+import org.ovirt.vdsm.messaging.client.RpcCall;
+import org.ovirt.vdsm.messaging.jsonrpc.ResultValue;
+import org.ovirt.vdsm.messaging.server.rpc.ApiMethod;
 import org.ovirt.vdsm.messaging.it.bench.jmh.LargeResult;
 import org.ovirt.vdsm.messaging.it.bench.ovirt.OvirtClientComparison;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
@@ -53,7 +56,7 @@ import org.ovirt.vdsm.messaging.transport.NettyTransport;
  *
  * <p>Options: {@code --out FILE} (default: print only), {@code --quick} (short runs, for trying
  * the harness), {@code --hosts N} (connections of the many-hosts scenario, default 5000),
- * {@code --skip a,b,...} (scenario letters or {@code jmh}).
+ * {@code --skip a,b,...} (scenario letters, {@code cpu} or {@code jmh}).
  */
 public final class Bench {
   private static final List<String> SERVER_THREADS = List.of("vdsm-io", "vdsm-accept", "jsonrpc-");
@@ -119,6 +122,9 @@ public final class Bench {
     JsonObject big = LargeResult.capabilities(200 * 1024);
     methods.registerInline("Host.ping2", List.of(), p -> null); // as the default backend registers it
     methods.register("Host.getCapabilities", List.of(), p -> big);
+    if (!skip.contains("b")) {
+      registerLargeAnswers(methods, big);
+    }
     VdsmServerConfig plainConfig = VdsmServerConfig.tls("127.0.0.1", 0, pki);
     // Every benchmark client connects from 127.0.0.1: lift the per-address limit for the many-hosts run.
     VdsmServerConfig config = plainConfig.withStomp(plainConfig.stomp().withGuards(
@@ -140,6 +146,7 @@ public final class Bench {
               + JsonRpcCodec.encode(JsonRpcResponse.success(JsonRpcId.random(), big)).length / 1024 + " KiB)");
           report.row(latency("JSON-RPC/STOMP getCapabilities", caps));
           report.row(pipelined("JSON-RPC/STOMP getCapabilities", 16, caps));
+          largeAnswers(client);
         }
         if (!skip.contains("c")) {
           legacyComparison(pki, address, factory, client);
@@ -167,12 +174,52 @@ public final class Bench {
       report.section("e", "Many hosts: one engine-client holding many connections with heart-beats");
       report.note(ManyHosts.run(pki, hosts, quick));
     }
+    if (!skip.contains("cpu")) {
+      report.section("cpu", "The 145 KiB answer's codec operations, CPU time per operation (issue 13)");
+      report.note(LargeAnswerCpu.run(quick));
+    }
     if (!skip.contains("jmh")) {
       report.section("jmh", "JMH micro benchmarks (ops/s, higher is better)");
       report.note(Jmh.run(quick));
     }
     report.peakHeap(peakHeapBytes());
     return report.markdown(LocalDate.now().toString());
+  }
+
+  /**
+   * The same answer as {@code Host.getCapabilities} (a tree built by the method, as before issue 13)
+   * two more ways: a Java model written by streaming on every call, and bytes encoded once (a host
+   * that caches its capabilities).
+   */
+  private static void registerLargeAnswers(MethodRegistry methods, JsonObject big) {
+    LargeResult.Capabilities model = LargeResult.model(200 * 1024);
+    ResultValue cached = ResultValue.preEncoded(big);
+    methods.register("Host.getCapabilitiesStreamed", List.of(),
+        ApiMethod.streaming(p -> ResultValue.of(model, LargeResult.Capabilities.class)));
+    methods.register("Host.getCapabilitiesCached", List.of(), ApiMethod.streaming(p -> cached));
+  }
+
+  /**
+   * Scenario (b), issue 13: the same 145 KiB answer without trees, side by side with the tree rows
+   * above: written by streaming from a Java model on every call, or pre-encoded once (cached); read
+   * by the engine as the model's type straight from the bytes.
+   */
+  private void largeAnswers(HostClient client) throws Exception {
+    RpcCall streamed = RpcCall.of("Host.getCapabilitiesStreamed");
+    RpcCall cachedCall = RpcCall.of("Host.getCapabilitiesCached");
+    Class<LargeResult.Capabilities> type = LargeResult.Capabilities.class;
+    Supplier<CompletableFuture<?>> streamedTyped = () -> client.call(streamed, type);
+    Supplier<CompletableFuture<?>> cachedTree = () -> client.call(cachedCall);
+    Supplier<CompletableFuture<?>> cachedTyped = () -> client.call(cachedCall, type);
+    LargeResult.Capabilities check = client.call(cachedCall, type).get(30, TimeUnit.SECONDS);
+    if (!check.equals(LargeResult.model(200 * 1024))) {
+      throw new IllegalStateException("the typed answer differs from the model");
+    }
+    report.row(latency("getCapabilities streamed from a model, read typed", streamedTyped));
+    report.row(latency("getCapabilities pre-encoded (cached), read as a tree", cachedTree));
+    report.row(latency("getCapabilities pre-encoded (cached), read typed", cachedTyped));
+    report.row(pipelined("getCapabilities streamed from a model, read typed", 16, streamedTyped));
+    report.row(pipelined("getCapabilities pre-encoded (cached), read typed", 16, cachedTyped));
   }
 
   /** Scenario (c): the same calls over legacy XML-RPC over HTTPS on the same server, side by side. */

@@ -8,6 +8,7 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.ovirt.vdsm.messaging.it.bench.jmh.CodecBenchmarks;
+import org.ovirt.vdsm.messaging.it.bench.jmh.LargeAnswerBenchmarks;
 
 /** Runs the JMH micro benchmarks and renders their scores as a markdown table. */
 final class Jmh {
@@ -16,6 +17,7 @@ final class Jmh {
   static String run(boolean quick) throws Exception {
     Options options = new OptionsBuilder()
         .include(CodecBenchmarks.class.getSimpleName())
+        .include(LargeAnswerBenchmarks.class.getSimpleName())
         .warmupIterations(quick ? 1 : 3)
         .warmupTime(TimeValue.seconds(1))
         .measurementIterations(quick ? 2 : 5)
@@ -28,6 +30,9 @@ final class Jmh {
     for (RunResult r : results) {
       String bench = r.getParams().getBenchmark();
       String size = r.getParams().getParam("size");
+      if (size == null) {
+        size = "large"; // LargeAnswerBenchmarks: the 145 KiB answer
+      }
       double score = r.getPrimaryResult().getScore();
       double err = r.getPrimaryResult().getScoreError();
       sb.append("| ").append(bench.substring(bench.lastIndexOf('.') + 1)).append(" | ").append(size)
@@ -37,7 +42,10 @@ final class Jmh {
     return sb.toString();
   }
 
+  /** The size of the message a benchmark handles: the small request, or the encoded large answer. */
   private static int messageBytes(String size) {
-    return size.equals("small") ? 95 : 200 * 1024;
+    return size.equals("small") ? 95 : org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec.encode(
+        org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse.success(org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId.random(),
+            org.ovirt.vdsm.messaging.it.bench.jmh.LargeResult.capabilities(200 * 1024))).length;
   }
 }

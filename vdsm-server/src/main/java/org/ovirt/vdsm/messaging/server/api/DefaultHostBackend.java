@@ -120,7 +120,7 @@ public final class DefaultHostBackend implements AutoCloseable {
     // Trivial and non-blocking: run where the request was read, no hand-over (MethodRegistry#registerInline).
     registry.registerInline("Host.ping2", List.of(), p -> null);
     registry.registerInline("Host.echo", List.of("message"), host::echo);
-    registry.register("Host.getCapabilities", List.of(), p -> host.capabilities());
+    registry.register("Host.getCapabilities", List.of(), ApiMethod.streaming(p -> host.capabilitiesValue()));
     registry.register("Host.getStats", List.of(), p -> statistics.stats());
     registry.register("Host.getHardwareInfo", List.of(), p -> statistics.hardwareInfo());
     registry.register("Host.getVMList", List.of("fullStatus", "vmList", "onlyUUID"), p -> virt.list(

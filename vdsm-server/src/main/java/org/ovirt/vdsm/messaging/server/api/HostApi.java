@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
+import org.ovirt.vdsm.messaging.jsonrpc.ResultValue;
 import org.ovirt.vdsm.messaging.server.rpc.ApiException;
 
 /**
@@ -33,30 +34,50 @@ public final class HostApi {
     return message;
   }
 
-  /** The capabilities of this host, with VDSM's member names where VDSM has one. */
+  /** The capabilities of this host, with VDSM's member names where VDSM has one, as a tree. */
   public JsonObject capabilities() {
-    JsonObject caps = new JsonObject();
-    caps.addProperty("hostname", facts.hostName());
-    caps.addProperty("cpuCores", String.valueOf(facts.cpuThreads()));
-    caps.addProperty("cpuThreads", String.valueOf(facts.cpuThreads()));
-    caps.addProperty("cpuSockets", String.valueOf(facts.cpuSockets()));
-    caps.addProperty("cpuModel", facts.cpuModel());
-    caps.addProperty("cpuSpeed", facts.cpuSpeedMhz());
-    caps.addProperty("memSize", String.valueOf(facts.memoryMib()));
-    caps.addProperty("kernelRelease", facts.kernelRelease());
-    JsonObject os = new JsonObject();
-    for (Map.Entry<String, String> e : facts.operatingSystem().entrySet()) {
-      os.addProperty(e.getKey(), e.getValue());
-    }
-    os.addProperty("kernel", facts.kernelRelease());
-    caps.add("operatingSystem", os);
-    caps.addProperty("version_name", VERSION_NAME);
-    caps.addProperty("software_version", softwareVersion);
-    caps.addProperty("software_revision", "0");
-    caps.add("clusterLevels", Json.strings("4.7", "4.8"));
-    caps.add("supportedENGINEs", Json.strings("4.7", "4.8"));
-    caps.addProperty("uptime", String.valueOf(facts.uptimeSeconds()));
-    caps.addProperty("kvmEnabled", String.valueOf(facts.kvmAvailable()));
-    return caps;
+    return capabilitiesValue().toTree().getAsJsonObject();
+  }
+
+  /**
+   * The capabilities of this host, read now and written by streaming when the answer is encoded (no
+   * tree): {@code Host.getCapabilities}.
+   */
+  public ResultValue capabilitiesValue() {
+    Map<String, String> os = facts.operatingSystem();
+    String kernel = facts.kernelRelease();
+    String threads = String.valueOf(facts.cpuThreads());
+    String hostName = facts.hostName();
+    String sockets = String.valueOf(facts.cpuSockets());
+    String model = facts.cpuModel();
+    String speed = facts.cpuSpeedMhz();
+    String memory = String.valueOf(facts.memoryMib());
+    String uptime = String.valueOf(facts.uptimeSeconds());
+    String kvm = String.valueOf(facts.kvmAvailable());
+    return ResultValue.written(out -> {
+      out.beginObject();
+      out.name("hostname").value(hostName);
+      out.name("cpuCores").value(threads);
+      out.name("cpuThreads").value(threads);
+      out.name("cpuSockets").value(sockets);
+      out.name("cpuModel").value(model);
+      out.name("cpuSpeed").value(speed);
+      out.name("memSize").value(memory);
+      out.name("kernelRelease").value(kernel);
+      out.name("operatingSystem").beginObject();
+      for (Map.Entry<String, String> e : os.entrySet()) {
+        out.name(e.getKey()).value(e.getValue());
+      }
+      out.name("kernel").value(kernel);
+      out.endObject();
+      out.name("version_name").value(VERSION_NAME);
+      out.name("software_version").value(softwareVersion);
+      out.name("software_revision").value("0");
+      out.name("clusterLevels").beginArray().value("4.7").value("4.8").endArray();
+      out.name("supportedENGINEs").beginArray().value("4.7").value("4.8").endArray();
+      out.name("uptime").value(uptime);
+      out.name("kvmEnabled").value(kvm);
+      out.endObject();
+    });
   }
 }

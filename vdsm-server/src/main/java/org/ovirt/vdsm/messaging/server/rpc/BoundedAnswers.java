@@ -8,15 +8,19 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
+import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
 import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encodes answers so that none is larger than the body limit the peer applies to what it reads: a
- * response whose encoding would pass the bound is replaced by a -32603 error response with the same
- * id, so the caller learns at once what happened to its call instead of losing the connection or
- * waiting for its timeout. In a batch the largest responses are replaced first until the array fits.
+ * Encodes answers straight to bytes so that none is larger than the body limit the peer applies to
+ * what it reads. The bound is enforced while writing: a result that would pass it stops being
+ * written at once (a streamed value is not written further) and its response is replaced by a
+ * -32603 error response with the same id, so the caller learns at once what happened to its call
+ * instead of losing the connection or waiting for its timeout; nothing of the oversized answer is
+ * sent. In a batch the largest responses are replaced first until the array fits. A result that
+ * cannot be written as JSON at all (a NaN, a failing streamed value) is answered with -32603 too.
  */
 final class BoundedAnswers {
   private static final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(BoundedAnswers.class));
@@ -32,23 +36,45 @@ final class BoundedAnswers {
     return JsonRpcError.internalError("the answer exceeds the limit of " + maxBytes + " bytes of a message");
   }
 
-  /** One response, encoded within the bound. */
-  byte[] single(JsonRpcResponse response) {
-    Optional<byte[]> bytes = JsonRpcCodec.encodeWithin(response, maxBytes);
+  /** The error that replaces a result that cannot be written as JSON. */
+  static JsonRpcError unwritable() {
+    return JsonRpcError.internalError("the result could not be written as JSON");
+  }
+
+  /** One answer, encoded within the bound. */
+  byte[] single(Answer answer) {
+    Optional<byte[]> bytes = encodeWithin(answer);
     if (bytes.isPresent()) {
       return bytes.get();
     }
     log.warn("an answer passed the limit of {} bytes: replaced by an error", maxBytes);
-    return JsonRpcCodec.encode(JsonRpcResponse.failure(response.id(), tooLarge()));
+    return JsonRpcCodec.encode(JsonRpcResponse.failure(answer.id(), tooLarge()));
   }
 
-  /** A batch answer, a JSON array of the responses in order, encoded within the bound. */
-  byte[] batch(List<JsonRpcResponse> responses) {
-    List<byte[]> parts = new ArrayList<>(responses.size());
-    long total = 1 + responses.size(); // brackets and commas
-    for (JsonRpcResponse r : responses) {
-      byte[] part = JsonRpcCodec.encodeWithin(r, maxBytes)
-          .orElseGet(() -> JsonRpcCodec.encode(JsonRpcResponse.failure(r.id(), tooLarge())));
+  /** One response, encoded within the bound. */
+  byte[] single(JsonRpcResponse response) {
+    return single(Answer.of(response));
+  }
+
+  private Optional<byte[]> encodeWithin(Answer answer) {
+    if (!answer.isSuccess()) {
+      return JsonRpcCodec.encodeWithin(JsonRpcResponse.failure(answer.id(), answer.error()), maxBytes);
+    }
+    try {
+      return JsonRpcCodec.encodeSuccessWithin(answer.id(), answer.result(), maxBytes);
+    } catch (IllegalArgumentException e) {
+      log.warn("a result could not be written as JSON ({}): answered with an error", e.getMessage());
+      return Optional.of(JsonRpcCodec.encode(JsonRpcResponse.failure(answer.id(), unwritable())));
+    }
+  }
+
+  /** A batch answer, a JSON array of the answers in order, encoded within the bound. */
+  byte[] batch(List<Answer> answers) {
+    List<byte[]> parts = new ArrayList<>(answers.size());
+    long total = 1 + answers.size(); // brackets and commas
+    for (Answer a : answers) {
+      byte[] part = encodeWithin(a)
+          .orElseGet(() -> JsonRpcCodec.encode(JsonRpcResponse.failure(a.id(), tooLarge())));
       parts.add(part);
       total += part.length;
     }
@@ -61,13 +87,13 @@ final class BoundedAnswers {
         if (total <= maxBytes) {
           break;
         }
-        byte[] error = JsonRpcCodec.encode(JsonRpcResponse.failure(responses.get(i).id(), tooLarge()));
+        byte[] error = JsonRpcCodec.encode(JsonRpcResponse.failure(answers.get(i).id(), tooLarge()));
         total += error.length - parts.get(i).length;
         parts.set(i, error);
       }
       if (total > maxBytes) {
         // Even the errors do not fit (a bound below what the batch limit allows): one error for all.
-        return JsonRpcCodec.encode(JsonRpcResponse.failure(org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId.NULL, tooLarge()));
+        return JsonRpcCodec.encode(JsonRpcResponse.failure(JsonRpcId.NULL, tooLarge()));
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(total, maxBytes));

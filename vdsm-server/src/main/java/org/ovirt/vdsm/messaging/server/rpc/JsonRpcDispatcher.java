@@ -28,6 +28,7 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcNotification;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+import org.ovirt.vdsm.messaging.jsonrpc.ResultValue;
 import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.ovirt.vdsm.messaging.server.metrics.CallOutcome;
@@ -78,6 +79,8 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   private final HashedWheelTimer deadlines;
   private final BoundedAnswers answers;
   private final ServerMetrics metrics;
+  /** VDSM's answer of a method that returns nothing. */
+  private static final ResultValue TRUE = ResultValue.of(new JsonPrimitive(true));
 
   /** A dispatcher that maps params by registered names only and has one thread per subsystem. */
   public JsonRpcDispatcher(MethodRegistry registry, int threads, int queueCapacity) {
@@ -185,7 +188,8 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   public void execute(String method, JsonElement params, String flowId, Consumer<JsonRpcResponse> done) {
     requireNonNull(method, "method");
     requireNonNull(done, "done");
-    submit(JsonRpcId.NULL, method, params, flowId, settings.requestTimeout().toMillis()).thenAccept(done);
+    submit(JsonRpcId.NULL, method, params, flowId, settings.requestTimeout().toMillis())
+        .thenAccept(answer -> done.accept(answer.toResponse()));
   }
 
   /** Parses {@code body} and runs its calls; completes with the encoded answer, if any. */
@@ -195,7 +199,7 @@ public final class JsonRpcDispatcher implements AutoCloseable {
 
   private CompletableFuture<Optional<byte[]>> answer(byte[] body, String flowId, long timeoutMs) {
     JsonRpcPayload payload = JsonRpcCodec.decode(body, settings.jsonLimits());
-    List<CompletableFuture<JsonRpcResponse>> pending = new ArrayList<>(payload.items().size());
+    List<CompletableFuture<Answer>> pending = new ArrayList<>(payload.items().size());
     for (JsonRpcPayload.Item item : payload.items()) {
       handle(item, flowId, timeoutMs).ifPresent(pending::add);
     }
@@ -209,11 +213,11 @@ public final class JsonRpcDispatcher implements AutoCloseable {
         .thenApply(done -> Optional.of(answers.batch(pending.stream().map(CompletableFuture::join).toList())));
   }
 
-  private Optional<CompletableFuture<JsonRpcResponse>> handle(JsonRpcPayload.Item item, String flowId, long timeoutMs) {
+  private Optional<CompletableFuture<Answer>> handle(JsonRpcPayload.Item item, String flowId, long timeoutMs) {
     if (item instanceof JsonRpcPayload.Invalid invalid) {
       log.debug("invalid JSON-RPC message: {}", invalid.error().message());
       metrics.callEnded(null, CallOutcome.REQUEST_ERROR, 0);
-      return Optional.of(CompletableFuture.completedFuture(invalid.toResponse()));
+      return Optional.of(CompletableFuture.completedFuture(Answer.of(invalid.toResponse())));
     }
     JsonRpcMessage message = ((JsonRpcPayload.Valid) item).message();
     if (message instanceof JsonRpcRequest request) {
@@ -232,18 +236,21 @@ public final class JsonRpcDispatcher implements AutoCloseable {
   }
 
   /** Runs one call on its subsystem's executor, under the deadline ({@code timeoutMs} from now). */
-  private CompletableFuture<JsonRpcResponse> submit(
+  private CompletableFuture<Answer> submit(
       JsonRpcId id, String methodName, JsonElement params, String flowId, long timeoutMs) {
     Optional<MethodRegistry.Registration> found = registry.find(methodName);
     if (found.isEmpty()) {
       metrics.callEnded(methodName, CallOutcome.REQUEST_ERROR, 0);
-      return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, JsonRpcError.methodNotFound(methodName)));
+      return CompletableFuture.completedFuture(Answer.failure(id, JsonRpcError.methodNotFound(methodName)));
     }
     MethodRegistry.Registration method = found.get();
     if (method.inline()) {
-      return CompletableFuture.completedFuture(callInline(id, method, params, flowId));
+      long inlineStart = System.nanoTime();
+      Answer answer = callInline(id, method, params, flowId);
+      metrics.callEnded(methodName, outcome(answer), System.nanoTime() - inlineStart);
+      return CompletableFuture.completedFuture(answer);
     }
-    CompletableFuture<JsonRpcResponse> result = new CompletableFuture<>();
+    CompletableFuture<Answer> result = new CompletableFuture<>();
     Future<?> task;
     long started = System.nanoTime();
     try {
@@ -260,29 +267,35 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       peerLog.warn("{} queue full, answering 1100 to {} (flow id {})", validator.subsystemOf(methodName), methodName, flowId);
       metrics.callEnded(methodName, CallOutcome.REFUSED, 0);
-      return CompletableFuture.completedFuture(JsonRpcResponse.failure(id, busy()));
+      return CompletableFuture.completedFuture(Answer.failure(id, busy()));
     }
     Timeout deadline = deadlines.newTimeout(t -> {
       JsonRpcError late = new JsonRpcError(REQUEST_TIMEOUT,
           "Request timed out on the host after " + timeoutMs + " ms: " + methodName);
-      if (result.complete(JsonRpcResponse.failure(id, late))) {
+      if (result.complete(Answer.failure(id, late))) {
         peerLog.warn("{} did not finish within {} ms: cancelled (flow id {})", methodName, timeoutMs, flowId);
         task.cancel(true);
       }
     }, timeoutMs, TimeUnit.MILLISECONDS);
     result.whenComplete((r, e) -> {
       deadline.cancel();
-      metrics.callEnded(methodName, r == null ? CallOutcome.INTERNAL_ERROR : r.isSuccess() ? CallOutcome.OK : r.error().code() == REQUEST_TIMEOUT
-          ? CallOutcome.TIMEOUT : CallOutcome.ofError(r.error().code()), System.nanoTime() - started);
+      metrics.callEnded(methodName, r == null ? CallOutcome.INTERNAL_ERROR : outcome(r), System.nanoTime() - started);
     });
     return result;
+  }
+
+  private static CallOutcome outcome(Answer answer) {
+    if (answer.isSuccess()) {
+      return CallOutcome.OK;
+    }
+    return answer.error().code() == REQUEST_TIMEOUT ? CallOutcome.TIMEOUT : CallOutcome.ofError(answer.error().code());
   }
 
   /**
    * A trivial method ({@link MethodRegistry#registerInline}) on the calling thread: no hand-over,
    * no deadline (it cannot run late), the flow id in the MDC only when there is one.
    */
-  private JsonRpcResponse callInline(JsonRpcId id, MethodRegistry.Registration method, JsonElement params,
+  private Answer callInline(JsonRpcId id, MethodRegistry.Registration method, JsonElement params,
       String flowId) {
     if (flowId == null) {
       return call(id, method, params);
@@ -300,25 +313,25 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     }
   }
 
-  private JsonRpcResponse call(JsonRpcId id, MethodRegistry.Registration method, JsonElement params) {
+  private Answer call(JsonRpcId id, MethodRegistry.Registration method, JsonElement params) {
     long start = log.isDebugEnabled() ? System.nanoTime() : 0;
     try {
       JsonObject named = validator.validate(method, params);
-      JsonElement result = method.method().invoke(named);
+      ResultValue result = method.method().answer(named);
       if (log.isDebugEnabled()) {
         log.debug("{} answered in {} us", method.name(), (System.nanoTime() - start) / 1000);
       }
-      return JsonRpcResponse.success(id, result == null ? new JsonPrimitive(true) : result);
+      return Answer.success(id, result == null ? TRUE : result);
     } catch (ApiException e) {
       log.debug("{} failed: {} {}", method.name(), e.error().code(), e.error().message());
-      return JsonRpcResponse.failure(id, e.error());
+      return Answer.failure(id, e.error());
     } catch (RuntimeException e) {
       if (Thread.currentThread().isInterrupted()) {
         log.debug("{} interrupted at its deadline", method.name());
       } else {
         log.error("{} failed unexpectedly", method.name(), e);
       }
-      return JsonRpcResponse.failure(id, new JsonRpcError(JsonRpcError.GENERAL_EXCEPTION, "General Exception"));
+      return Answer.failure(id, new JsonRpcError(JsonRpcError.GENERAL_EXCEPTION, "General Exception"));
     }
   }
 

@@ -11,13 +11,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
+import org.ovirt.vdsm.messaging.jsonrpc.ResultValue;
 
 /** No answer is larger than the bound; what would be is replaced by an error with its id. */
 class BoundedAnswersTest {
   private final BoundedAnswers answers = new BoundedAnswers(2048);
 
-  private static JsonRpcResponse ok(int id, int resultChars) {
-    return JsonRpcResponse.success(new JsonRpcId.NumberId(BigDecimal.valueOf(id)), new JsonPrimitive("x".repeat(resultChars)));
+  private static Answer ok(int id, int resultChars) {
+    return Answer.of(JsonRpcResponse.success(new JsonRpcId.NumberId(BigDecimal.valueOf(id)), new JsonPrimitive("x".repeat(resultChars))));
   }
 
   private static final String TOO_LARGE =
@@ -52,5 +53,32 @@ class BoundedAnswersTest {
   void aBatchThatFitsIsTheUsualArray() {
     assertThat(new String(answers.batch(List.of(ok(1, 1), ok(2, 2))), UTF_8))
         .isEqualTo("[{\"jsonrpc\":\"2.0\",\"result\":\"x\",\"id\":1},{\"jsonrpc\":\"2.0\",\"result\":\"xx\",\"id\":2}]");
+  }
+
+  @Test
+  void aStreamedResultOverTheBoundBecomesAnErrorWithItsId() {
+    ResultValue endless = ResultValue.written(out -> {
+      out.beginArray();
+      for (int i = 0; i < 1_000_000; i++) {
+        out.value(i);
+      }
+      out.endArray();
+    });
+    Answer answer = Answer.success(new JsonRpcId.StringId("s1"), endless);
+    assertThat(new String(answers.single(answer), UTF_8))
+        .isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":" + TOO_LARGE + ",\"id\":\"s1\"}");
+  }
+
+  @Test
+  void aPreEncodedResultIsSentAsItsBytes() {
+    Answer answer = Answer.success(new JsonRpcId.StringId("p1"), ResultValue.preEncoded("{\"a\":[1,2]}".getBytes(UTF_8)));
+    assertThat(new String(answers.single(answer), UTF_8)).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":{\"a\":[1,2]},\"id\":\"p1\"}");
+  }
+
+  @Test
+  void aResultThatCannotBeWrittenBecomesAnInternalError() {
+    Answer answer = Answer.success(new JsonRpcId.StringId("n1"), ResultValue.written(out -> out.value(Double.NaN)));
+    assertThat(new String(answers.single(answer), UTF_8)).isEqualTo(
+        "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32603,\"message\":\"Internal error: the result could not be written as JSON\"},\"id\":\"n1\"}");
   }
 }
