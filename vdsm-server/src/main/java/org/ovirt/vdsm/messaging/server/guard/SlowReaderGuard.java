@@ -5,6 +5,9 @@ import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -16,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * Judges a peer slow by what it does over time, never by how much is queued at one instant: a
  * connection is cut only when it has stayed unwritable (more than Netty's high-water mark of bytes
  * waiting) for {@link GuardSettings#slowReaderTimeout()} without the peer taking a single byte. A
- * peer that reads, however large the answer, is never cut. It counts the bytes whose writes
- * completed and, while the channel is unwritable, looks once per timeout whether that count moved.
+ * peer that reads, however large the answer, is never cut. It counts the bytes the socket took,
+ * part by part (a large message is written in many parts), and, while the channel is unwritable,
+ * looks once per timeout whether that count moved.
  *
  * <p>At the deadline it fires {@link #SLOW_READER} down the pipeline (the STOMP session answers it
  * with ERROR "slow consumer") and closes the connection {@value #CLOSE_GRACE_SECONDS} s later if
@@ -58,11 +62,40 @@ public final class SlowReaderGuard extends ChannelDuplexHandler {
       ctx.write(msg, promise);
       return;
     }
-    ctx.write(msg, promise.unvoid()).addListener(f -> {
-      if (f.isSuccess()) {
-        drained += size;
+    // A progressive promise reports each part of a message the socket takes, so a peer reading one
+    // large answer slowly shows progress long before the whole message is written.
+    ChannelProgressivePromise tracked = ctx.newProgressivePromise();
+    tracked.addListener(new Progress(size, promise));
+    ctx.write(msg, tracked);
+  }
+
+  /** Counts the bytes of one message as the socket takes them, then completes the caller's promise. */
+  private final class Progress implements ChannelProgressiveFutureListener {
+    private final long size;
+    private final ChannelPromise caller;
+    private long counted;
+
+    Progress(long size, ChannelPromise caller) {
+      this.size = size;
+      this.caller = caller;
+    }
+
+    @Override
+    public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+      drained += progress - counted;
+      counted = progress;
+    }
+
+    @Override
+    public void operationComplete(ChannelProgressiveFuture future) {
+      if (future.isSuccess()) {
+        drained += size - counted;
+        counted = size;
+        caller.trySuccess();
+      } else {
+        caller.tryFailure(future.cause());
       }
-    });
+    }
   }
 
   @Override
