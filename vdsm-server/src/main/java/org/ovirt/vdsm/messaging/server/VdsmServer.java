@@ -61,14 +61,6 @@ import org.slf4j.LoggerFactory;
 public final class VdsmServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VdsmServer.class);
 
-  /**
-   * The socket send buffer of each connection. Fixed rather than auto-tuned (up to 4 MiB on Linux),
-   * because the kernel reports a full socket writable again only once about a third of it has
-   * drained: with a 4 MiB buffer a peer reading 16 KiB/s would show no progress for over a minute
-   * and be judged a slow reader ({@link SlowReaderGuard}). With 256 KiB (512 KiB as Linux counts
-   * it) a peer taking 6 KB/s shows progress within the default 30 s.
-   */
-  static final int SEND_BUFFER_BYTES = 256 * 1024;
 
   private final VdsmServerConfig config;
   private final MethodRegistry methods;
@@ -221,7 +213,6 @@ public final class VdsmServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
