@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Told what the host clients of one {@link EngineClientFactory} do, for metrics: which clients
- * exist, and how each call ended. Set with {@link EngineClientFactory.Builder#listener}; {@code
+ * exist, and how each call ended. Set with {@link EngineClientBuilder#listener}; {@code
  * client.metrics.EngineClientMetrics} is the Micrometer one. The client itself depends on nothing
  * more than this interface, so it runs without any metrics library. Methods are called on the
  * client's worker threads (or the caller's, for a call refused at once) and must not block.

@@ -6,7 +6,7 @@ package org.ovirt.vdsm.messaging.client;
  * closed.
  *
  * <p>Each subscription has its own bounded queue of events not yet delivered ({@link
- * EngineClientFactory.Builder#eventQueueCapacity}); when it is full the <b>oldest</b> queued event is
+ * EngineClientBuilder#eventQueueCapacity}); when it is full the <b>oldest</b> queued event is
  * dropped to make room for the new one (the newest state of an object is worth more than an old
  * one) and {@link #droppedEvents()} counts it. Events are delivered in the order the host sent them,
  * one at a time, on the factory's event executor, never on a network thread; a slow subscriber

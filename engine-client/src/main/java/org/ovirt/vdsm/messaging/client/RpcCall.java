@@ -18,7 +18,7 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
  *
  * <ul>
  *   <li>{@code timeout} {@code null}: the factory's {@linkplain
- *       EngineClientFactory.Builder#defaultTimeout default deadline}.
+ *       EngineClientBuilder#defaultTimeout default deadline}.
  *   <li>{@code flowId} {@code null}: the value of the SLF4J MDC key {@value
  *       HostClient#FLOW_ID_MDC_KEY} on the calling thread when the call is made, if any. It travels
  *       as the STOMP header {@code ovirtCorrelationId} (HTTP header {@code FlowID} over XML-RPC).

@@ -4,7 +4,7 @@ import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 
 /**
  * The call was refused before anything was sent: the host already has as many calls waiting for an
- * answer (or for a connection) as {@link EngineClientFactory.Builder#maxPendingCalls} allows. Code
+ * answer (or for a connection) as {@link EngineClientBuilder#maxPendingCalls} allows. Code
  * 1100, VDSM's "Not enough resources", on which the engine already backs off.
  */
 public final class TooManyPendingCallsException extends VdsmClientException {

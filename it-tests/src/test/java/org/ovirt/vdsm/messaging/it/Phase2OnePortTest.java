@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.ovirt.vdsm.messaging.client.EngineClientBuilder;
 import org.ovirt.vdsm.messaging.client.EngineClientFactory;
 import org.ovirt.vdsm.messaging.client.HostClient;
 import org.ovirt.vdsm.messaging.detector.TlsMode;
@@ -61,7 +62,7 @@ class Phase2OnePortTest {
 
   /** A STOMP engine connection: TLS with the host's PKI, or plain text. */
   private HostClient stomp(TestHost host, boolean tls) throws Exception {
-    EngineClientFactory.Builder b = EngineClientFactory.builder().defaultTimeout(Duration.ofSeconds(WAIT_S));
+    EngineClientBuilder b = EngineClientFactory.builder().defaultTimeout(Duration.ofSeconds(WAIT_S));
     EngineClientFactory factory = closeLater((tls ? b.pki(host.pki) : b.plaintext()).build());
     return closeLater(factory.connect(tls ? "localhost" : "127.0.0.1", host.port()).get(WAIT_S, TimeUnit.SECONDS));
   }

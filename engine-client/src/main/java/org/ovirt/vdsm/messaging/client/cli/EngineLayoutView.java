@@ -11,7 +11,7 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
 
 /**
  * A {@link PkiLayout} whose engine files are another identity's, for {@code
- * EngineClientFactory.Builder.pki}, which presents a layout's engine certificate: a private
+ * EngineClientBuilder.pki}, which presents a layout's engine certificate: a private
  * temporary directory (owner-only) holding symbolic links {@code certs/cacert.pem}, {@code
  * certs/enginecert.pem} and {@code keys/enginekey.pem} (and {@code certs/cacrl.pem} when the PKI
  * directory has one) to the chosen files. No key is copied; the

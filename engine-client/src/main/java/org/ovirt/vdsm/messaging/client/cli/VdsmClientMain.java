@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.ovirt.vdsm.messaging.ExitCodes;
 import org.ovirt.vdsm.messaging.client.ConnectionLostException;
+import org.ovirt.vdsm.messaging.client.EngineClientBuilder;
 import org.ovirt.vdsm.messaging.client.EngineClientFactory;
 import org.ovirt.vdsm.messaging.client.HostClient;
 import org.ovirt.vdsm.messaging.client.JsonRpcErrorException;
@@ -275,7 +276,7 @@ public final class VdsmClientMain implements Callable<Integer> {
 
   private EngineClientFactory factory(EngineLayoutView view) throws IOException {
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    EngineClientFactory.Builder builder =
+    EngineClientBuilder builder =
         EngineClientFactory.builder()
             .defaultTimeout(timeout)
             .connectTimeout(timeout)

@@ -10,9 +10,7 @@ import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
@@ -29,13 +27,10 @@ import org.ovirt.vdsm.messaging.client.HostOptions;
 import org.ovirt.vdsm.messaging.client.RpcCall;
 import org.ovirt.vdsm.messaging.client.TooManyPendingCallsException;
 import org.ovirt.vdsm.messaging.client.VdsmClientException;
-import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcCodec;
-import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The JSON-RPC client of one host over a {@link HostTransport}: makes requests and batches from
@@ -301,48 +296,24 @@ public final class StompHostClient implements HostClient, TransportListener {
       return failedAll(n, new TooManyPendingCallsException(
           name + " already has " + calls.pendingCount() + " calls waiting (limit " + calls.maxPending() + ")"));
     }
-    String flowId = null;
-    // Calls grouped into messages: by route, or one message per call (keyed by its index).
-    Map<Object, List<Integer>> groups = new LinkedHashMap<>();
-    List<JsonRpcRequest> requests = new ArrayList<>(n);
-    List<RequestRoute> routes = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      RpcCall c = rpcCalls.get(i);
-      requests.add(new JsonRpcRequest(JsonRpcId.random(), c.method(), c.params()));
-      RequestRoute route = transport.route(side, c.method());
-      routes.add(route);
-      boolean alone = asBatch && options.batchesAsSeparateRequests();
-      groups.computeIfAbsent(alone ? Integer.valueOf(i) : route, k -> new ArrayList<>()).add(i);
-      if (flowId == null) {
-        flowId = c.flowId();
-      }
-    }
-    if (flowId == null) {
-      flowId = MDC.get(FLOW_ID_MDC_KEY);
-    }
-    // Encode every message first: a call that cannot be encoded fails the whole submit, nothing registered.
-    List<byte[]> bodies = new ArrayList<>(groups.size());
+    MessagePlan plan;
     try {
-      for (List<Integer> group : groups.values()) {
-        List<JsonRpcRequest> part = new ArrayList<>(group.size());
-        group.forEach(i -> part.add(requests.get(i)));
-        bodies.add(asBatch && !options.batchesAsSeparateRequests()
-            ? JsonRpcCodec.encodeBatch(part) : JsonRpcCodec.encode(part.get(0)));
-      }
+      plan = MessagePlan.of(side, rpcCalls, asBatch, options.batchesAsSeparateRequests(), transport);
     } catch (RuntimeException e) {
       calls.unreserve(n);
       throw e;
     }
+    List<List<Integer>> groups = plan.groups();
     List<OutgoingRequest> messages = new ArrayList<>(groups.size());
     List<CompletableFuture<T>> futures = new ArrayList<>(Collections.nCopies(n, null));
     int registered = 0;
     int g = 0;
-    for (List<Integer> group : groups.values()) {
+    for (List<Integer> group : groups) {
       List<JsonRpcRequest> part = new ArrayList<>(group.size());
       List<Duration> timeouts = new ArrayList<>(group.size());
       List<Type> partTypes = types == null ? null : new ArrayList<>(group.size());
       for (int i : group) {
-        part.add(requests.get(i));
+        part.add(plan.requests().get(i));
         if (partTypes != null) {
           partTypes.add(types.get(i));
         }
@@ -351,7 +322,8 @@ public final class StompHostClient implements HostClient, TransportListener {
       }
       OutgoingRequest message;
       try {
-        message = calls.register(routes.get(group.get(0)), bodies.get(g++), flowId, part, timeouts, partTypes);
+        message = calls.register(plan.routes().get(group.get(0)), plan.bodies().get(g++), plan.flowId(), part, timeouts,
+            partTypes);
       } catch (RejectedExecutionException e) {
         // The loop is shut down (factory closed). This group's calls are registered: failAll settles
         // them with every earlier one; the room of the groups not registered is given back.

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.ovirt.vdsm.messaging.client.CallTimeoutException;
 import org.ovirt.vdsm.messaging.client.ConnectionLostException;
 import org.ovirt.vdsm.messaging.client.ConnectionLostException.Reason;
+import org.ovirt.vdsm.messaging.client.EngineClientBuilder;
 import org.ovirt.vdsm.messaging.client.EngineClientFactory;
 import org.ovirt.vdsm.messaging.client.EventSubscription;
 import org.ovirt.vdsm.messaging.client.HostClient;
@@ -66,7 +67,7 @@ class StompHostClientTest {
     peer.close();
   }
 
-  private EngineClientFactory.Builder builder() {
+  private EngineClientBuilder builder() {
     return EngineClientFactory.builder()
         .plaintext()
         .heartBeat(HeartBeat.NONE)
@@ -78,7 +79,7 @@ class StompHostClientTest {
         .onUnmatchedResponse((host, response) -> unmatched.add(response));
   }
 
-  private StompHostClient connect(EngineClientFactory.Builder b) throws Exception {
+  private StompHostClient connect(EngineClientBuilder b) throws Exception {
     factory = b.build();
     return (StompHostClient) factory.connect("127.0.0.1", peer.port()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }

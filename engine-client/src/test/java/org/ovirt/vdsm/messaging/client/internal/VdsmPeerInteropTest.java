@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ovirt.vdsm.messaging.client.CallTimeoutException;
+import org.ovirt.vdsm.messaging.client.EngineClientBuilder;
 import org.ovirt.vdsm.messaging.client.EngineClientFactory;
 import org.ovirt.vdsm.messaging.client.HostClient;
 import org.ovirt.vdsm.messaging.client.HostOptions;
@@ -56,7 +57,7 @@ class VdsmPeerInteropTest {
     peer.close();
   }
 
-  private EngineClientFactory.Builder builder() {
+  private EngineClientBuilder builder() {
     return EngineClientFactory.builder()
         .plaintext()
         .heartBeat(HeartBeat.NONE)
@@ -68,7 +69,7 @@ class VdsmPeerInteropTest {
         .onUnmatchedResponse((host, response) -> unmatched.add(response));
   }
 
-  private HostClient connect(EngineClientFactory.Builder b, HostOptions options) throws Exception {
+  private HostClient connect(EngineClientBuilder b, HostOptions options) throws Exception {
     EngineClientFactory factory = b.build();
     factories.add(factory);
     return factory.connect("127.0.0.1", peer.port(), options).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
