@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.ovirt.vdsm.messaging.client.internal.BrokerSession;
 import org.ovirt.vdsm.messaging.client.internal.BrokerTransport;
-import org.ovirt.vdsm.messaging.client.internal.BrokerUrl;
+import org.ovirt.vdsm.messaging.destinations.BrokerUrl;
 import org.ovirt.vdsm.messaging.client.internal.ClientContext;
 import org.ovirt.vdsm.messaging.client.internal.StompHostClient;
 import org.ovirt.vdsm.messaging.destinations.BrokerDestinations;

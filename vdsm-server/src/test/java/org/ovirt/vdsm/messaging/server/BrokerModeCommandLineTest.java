@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ovirt.vdsm.messaging.destinations.BrokerUrl;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
-import org.ovirt.vdsm.messaging.server.brokered.BrokerUrl;
 import org.ovirt.vdsm.messaging.server.brokered.BrokeredHostSettings;
 import picocli.CommandLine;
 
@@ -37,8 +37,8 @@ class BrokerModeCommandLineTest {
         "--host-id", "host-7");
     BrokeredHostSettings settings = main.brokerMode.settings();
     assertThat(settings.urls()).containsExactly(
-        new BrokerUrl("stomp+ssl://b1.example.com:61613", true, "b1.example.com", 61613),
-        new BrokerUrl("stomp+ssl://[::1]:61614", true, "::1", 61614));
+        BrokerUrl.parse("stomp+ssl://b1.example.com:61613"), BrokerUrl.parse("stomp+ssl://[::1]:61614"));
+    assertThat(settings.urls()).extracting(BrokerUrl::host).containsExactly("b1.example.com", "::1");
     assertThat(settings.subsystems()).containsExactly(Subsystem.values());
     assertThat(settings.subsystemList()).isEqualTo("virt,storage,network,host");
     assertThat(main.brokerMode.serveDirect()).isTrue();
@@ -77,7 +77,7 @@ class BrokerModeCommandLineTest {
 
   @Test
   void brokerUrlsParse() {
-    assertThat(BrokerUrl.parse("stomp://127.0.0.1:5").peerName()).isEqualTo("127.0.0.1:5");
+    assertThat(BrokerUrl.parse("stomp://127.0.0.1:5").name()).isEqualTo("127.0.0.1:5");
     assertThat(List.of(BrokerUrl.parse("STOMP+SSL://h:61613").tls())).containsExactly(true);
   }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
 import org.ovirt.vdsm.messaging.client.BrokerConnection;
 import org.ovirt.vdsm.messaging.client.EngineClientFactory;
 import org.ovirt.vdsm.messaging.client.HostClient;
-import org.ovirt.vdsm.messaging.client.internal.BrokerUrl;
+import org.ovirt.vdsm.messaging.destinations.BrokerUrl;
 import org.ovirt.vdsm.messaging.destinations.BrokerDestinations;
 
 /**

@@ -3,6 +3,7 @@ package org.ovirt.vdsm.messaging.client.internal;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import org.ovirt.vdsm.messaging.destinations.BrokerUrl;
 import org.ovirt.vdsm.messaging.stomp.client.StompConnector;
 
 /**

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.ovirt.vdsm.messaging.client.ConnectionLostException;
 import org.ovirt.vdsm.messaging.client.ConnectionLostException.Reason;
 import org.ovirt.vdsm.messaging.destinations.BrokerDestinations;
+import org.ovirt.vdsm.messaging.destinations.BrokerUrl;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 import org.ovirt.vdsm.messaging.stomp.StompFrame;
 import org.ovirt.vdsm.messaging.stomp.client.SessionEnd;

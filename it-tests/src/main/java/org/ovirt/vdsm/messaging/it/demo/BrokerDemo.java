@@ -35,7 +35,7 @@ import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.ovirt.vdsm.messaging.server.VdsmServerConfig;
 import org.ovirt.vdsm.messaging.server.api.DefaultHostBackend;
 import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
-import org.ovirt.vdsm.messaging.server.brokered.BrokerUrl;
+import org.ovirt.vdsm.messaging.destinations.BrokerUrl;
 import org.ovirt.vdsm.messaging.server.brokered.BrokeredHostRunner;
 import org.ovirt.vdsm.messaging.server.brokered.BrokeredHostSettings;
 

@@ -17,7 +17,7 @@ import org.ovirt.vdsm.messaging.destinations.BrokerHeaders;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.ovirt.vdsm.messaging.server.VdsmServerConfig;
 import org.ovirt.vdsm.messaging.server.api.SimulationSettings;
-import org.ovirt.vdsm.messaging.server.brokered.BrokerUrl;
+import org.ovirt.vdsm.messaging.destinations.BrokerUrl;
 import org.ovirt.vdsm.messaging.server.brokered.BrokeredHostRunner;
 import org.ovirt.vdsm.messaging.server.brokered.BrokeredHostSettings;
 import org.ovirt.vdsm.messaging.stomp.StompFrame;

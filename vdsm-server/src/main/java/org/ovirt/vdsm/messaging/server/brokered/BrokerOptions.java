@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.ovirt.vdsm.messaging.ExitCodes;
+import org.ovirt.vdsm.messaging.destinations.BrokerUrl;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.ovirt.vdsm.messaging.server.VdsmServerConfig;
 import org.ovirt.vdsm.messaging.server.api.SimulationSettings;

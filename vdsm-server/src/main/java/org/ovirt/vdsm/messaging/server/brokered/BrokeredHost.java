@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.ovirt.vdsm.messaging.destinations.BrokerHeaders;
+import org.ovirt.vdsm.messaging.destinations.BrokerUrl;
 import org.ovirt.vdsm.messaging.log.RateLimitedLog;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
@@ -128,7 +129,7 @@ public final class BrokeredHost implements AutoCloseable {
     retry = null;
     BrokerUrl url = settings.urls().get(nextUrl);
     nextUrl = (nextUrl + 1) % settings.urls().size();
-    StompClientSession session = new StompClientSession(url.peerName(), "/", settings.heartBeat(), HEART_BEAT_GRACE,
+    StompClientSession session = new StompClientSession(url.name(), "/", settings.heartBeat(), HEART_BEAT_GRACE,
         new Listener(), "broker");
     current = session;
     currentUrl = url;

@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.ovirt.vdsm.messaging.destinations.BrokerDestinations;
+import org.ovirt.vdsm.messaging.destinations.BrokerUrl;
 import org.ovirt.vdsm.messaging.schema.Subsystem;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 

@@ -1,4 +1,4 @@
-package org.ovirt.vdsm.messaging.client.internal;
+package org.ovirt.vdsm.messaging.destinations;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,7 +6,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * One broker address: {@code stomp+ssl://HOST:PORT} (mutual TLS, the broker's certificate checked
+ * The address of an external STOMP broker, read the same way by the engine
+ * ({@code EngineClientFactory}, {@code vdsm-client --broker}) and the host ({@code vdsm-server
+ * --broker}): {@code stomp+ssl://HOST:PORT} (mutual TLS, the broker's certificate checked
  * against HOST) or {@code stomp://HOST:PORT} (plain TCP, development only). The port is required:
  * brokers differ in their default STOMP ports.
  *
@@ -30,7 +32,7 @@ public record BrokerUrl(URI uri, String host, int port, boolean tls) {
   }
 
   /**
-   * Reads {@code url}.
+   * Reads {@code url}; blanks around it are ignored.
    *
    * @throws IllegalArgumentException when it is not {@code stomp+ssl://HOST:PORT} or {@code
    *     stomp://HOST:PORT} (no user, path, query or fragment)
@@ -38,7 +40,7 @@ public record BrokerUrl(URI uri, String host, int port, boolean tls) {
   public static BrokerUrl parse(String url) {
     requireNonNull(url, "url");
     try {
-      return of(new URI(url));
+      return of(new URI(url.strip()));
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("not a broker URL: " + url + " (" + e.getReason() + ")", e);
     }
