@@ -3,18 +3,15 @@ package org.ovirt.vdsm.messaging.it.broker;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.ovirt.vdsm.messaging.stomp.StompFrame;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The destination layout across a two-node Artemis cluster in this JVM: the engine on node A, the
@@ -24,42 +21,26 @@ import org.ovirt.vdsm.messaging.stomp.StompFrame;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ArtemisClusterTest extends BrokerLayoutContract {
 
-  @TempDir static Path dir;
-  static BrokerPki pki;
-  static ArtemisCluster cluster;
-
-  @BeforeAll
-  static void start() throws Exception {
-    pki = BrokerPki.generate(dir.resolve("pki"));
-    cluster = ArtemisCluster.start(dir, pki, 2, Duration.ofSeconds(30));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final TwoNodeArtemis cluster = new TwoNodeArtemis();
 
   @Override
   StompTestClient engine() throws IOException {
-    return StompTestClient.connect(pki.engine().sslContext(), cluster.node(0).stompPort(), WAIT);
+    return cluster.connectEngine(WAIT);
   }
 
   @Override
   StompTestClient host(String hostId) throws IOException {
-    return StompTestClient.connect(
-        pki.client(hostId).sslContext(), cluster.node(1).stompPort(), WAIT);
+    return cluster.connectHost(hostId, WAIT);
   }
 
   @Override
   BrokerPki pki() {
-    return pki;
+    return cluster.pki();
   }
 
   @Override
   int hostPort() {
-    return cluster.node(1).stompPort();
+    return cluster.hostSide().stompPort();
   }
 
   @Override

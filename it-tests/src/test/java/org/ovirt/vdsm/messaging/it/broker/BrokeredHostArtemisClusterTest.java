@@ -1,13 +1,9 @@
 package org.ovirt.vdsm.messaging.it.broker;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A broker-mode host on node B of a two-node Artemis cluster, the fake engine on node A: requests,
@@ -15,35 +11,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BrokeredHostArtemisClusterTest extends BrokeredHostContract {
-  @TempDir static Path dir;
-  static BrokerPki pki;
-  static ArtemisCluster cluster;
-
-  @BeforeAll
-  static void start() throws Exception {
-    pki = BrokerPki.generate(dir.resolve("pki"));
-    cluster = ArtemisCluster.start(dir, pki, 2, Duration.ofSeconds(30));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final TwoNodeArtemis cluster = new TwoNodeArtemis();
 
   @Override
   StompTestClient engineClient() throws IOException {
-    return StompTestClient.connect(pki.engine().sslContext(), cluster.node(0).stompPort(), WAIT);
+    return cluster.connectEngine(WAIT);
   }
 
   @Override
   String hostBrokerUrl() {
-    return "stomp+ssl://" + LoopbackPorts.HOST + ":" + cluster.node(1).stompPort();
+    return "stomp+ssl://" + LoopbackPorts.HOST + ":" + cluster.hostSide().stompPort();
   }
 
   @Override
   BrokerPki pki() {
-    return pki;
+    return cluster.pki();
   }
 }
