@@ -3,25 +3,18 @@ package org.ovirt.vdsm.messaging.tls;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1OctetString;
@@ -34,7 +27,6 @@ import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
@@ -44,10 +36,6 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.util.IPAddress;
 
 /**
  * A certificate authority that issues the host and engine certificates of the VDSM layout: a CA
@@ -140,7 +128,7 @@ public final class CertificateAuthority {
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
                   subject,
-                  randomSerial(),
+                  CertificateSigning.randomSerial(),
                   Date.from(now.minus(BACKDATE)),
                   Date.from(now.plus(validity)),
                   subject,
@@ -173,7 +161,7 @@ public final class CertificateAuthority {
           "not a CA certificate (no basicConstraints CA:true): "
               + certificate.getSubjectX500Principal().getName());
     }
-    if (!matches(privateKey, certificate.getPublicKey())) {
+    if (!CertificateSigning.keyMatchesCertificate(privateKey, certificate)) {
       throw new IllegalArgumentException(
           "the private key does not belong to the CA certificate "
               + certificate.getSubjectX500Principal().getName());
@@ -275,7 +263,7 @@ public final class CertificateAuthority {
       throw new IllegalArgumentException(
           "a server certificate needs at least one host name or address");
     }
-    GeneralNames subjectAltNames = subjectAltNames(hostNamesAndAddresses);
+    GeneralNames subjectAltNames = SubjectAltNames.of(hostNamesAndAddresses);
     Instant now = Instant.now();
     return issue(
         commonName,
@@ -308,7 +296,7 @@ public final class CertificateAuthority {
         notBefore,
         notAfter,
         new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth},
-        subjectAltNames(hostNamesAndAddresses));
+        SubjectAltNames.of(hostNamesAndAddresses));
   }
 
   /**
@@ -385,7 +373,7 @@ public final class CertificateAuthority {
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
                   X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
-                  randomSerial(),
+                  CertificateSigning.randomSerial(),
                   Date.from(notBefore),
                   Date.from(notAfter),
                   subject,
@@ -420,102 +408,9 @@ public final class CertificateAuthority {
     return extensions.createAuthorityKeyIdentifier(certificate.getPublicKey());
   }
 
-  private static GeneralNames subjectAltNames(List<String> namesAndAddresses) {
-    Set<String> seen = new LinkedHashSet<>();
-    List<GeneralName> names = new ArrayList<>();
-    for (String raw : namesAndAddresses) {
-      requireNonNull(raw, "host name or address");
-      String value = raw.strip();
-      if (value.startsWith("[") && value.endsWith("]")) {
-        value = value.substring(1, value.length() - 1); // "[::1]" as in URLs
-      }
-      if (IPAddress.isValidIPv4(value) || IPAddress.isValidIPv6(value)) {
-        if (seen.add("ip:" + value.toLowerCase(Locale.ROOT))) {
-          names.add(new GeneralName(GeneralName.iPAddress, value));
-        }
-      } else {
-        checkDnsName(value, raw);
-        if (seen.add("dns:" + value.toLowerCase(Locale.ROOT))) {
-          names.add(new GeneralName(GeneralName.dNSName, value));
-        }
-      }
-    }
-    return new GeneralNames(names.toArray(GeneralName[]::new));
-  }
-
-  private static void checkDnsName(String name, String raw) {
-    if (name.isEmpty() || name.length() > 253) {
-      throw new IllegalArgumentException("not a host name or IP address: '" + raw + "'");
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '.'
-              || c == '_'
-              || (c == '*' && i == 0 && name.startsWith("*."));
-      if (!ok) {
-        throw new IllegalArgumentException("not a host name or IP address: '" + raw + "'");
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- helpers
-
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey)
       throws GeneralSecurityException {
-    try {
-      ContentSigner signer =
-          new JcaContentSignerBuilder(signatureAlgorithm(signingKey)).build(signingKey);
-      return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-    } catch (OperatorCreationException e) {
-      throw new GeneralSecurityException("cannot create signer", e);
-    }
-  }
-
-  private static String signatureAlgorithm(PrivateKey key) {
-    return switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC", "ECDSA" -> "SHA256withECDSA";
-      case "Ed25519" -> "Ed25519";
-      default ->
-          throw new IllegalArgumentException("unsupported CA key algorithm " + key.getAlgorithm());
-    };
-  }
-
-  private static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
-    try {
-      String algorithm = signatureAlgorithm(privateKey);
-      byte[] challenge = new byte[32];
-      random.nextBytes(challenge);
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(privateKey);
-      signer.update(challenge);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(publicKey);
-      verifier.update(challenge);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  /** Whether {@code privateKey} is the private half of the certificate's public key. */
-  static boolean keyMatchesCertificate(PrivateKey privateKey, X509Certificate certificate) {
-    return matches(privateKey, certificate.getPublicKey());
-  }
-
-  private static BigInteger randomSerial() {
-    // RFC 5280: positive, at most 20 octets; 159 random bits always fit.
-    BigInteger serial;
-    do {
-      serial = new BigInteger(159, random);
-    } while (serial.signum() == 0);
-    return serial;
+    return new JcaX509CertificateConverter().getCertificate(builder.build(CertificateSigning.signer(signingKey)));
   }
 
   private static X500Name parseName(String dn) {

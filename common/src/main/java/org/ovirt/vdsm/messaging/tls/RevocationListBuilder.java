@@ -22,9 +22,6 @@ import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Issues a certificate revocation list (RFC 5280 section 5) signed by a {@link
@@ -106,10 +103,8 @@ public final class RevocationListBuilder {
     }
     try {
       builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
-      ContentSigner signer =
-          new JcaContentSignerBuilder(signatureAlgorithm(ca)).build(ca.privateKey());
-      return new JcaX509CRLConverter().getCRL(builder.build(signer));
-    } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+      return new JcaX509CRLConverter().getCRL(builder.build(CertificateSigning.signer(ca.privateKey())));
+    } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign the CRL", e);
     }
   }
@@ -131,16 +126,5 @@ public final class RevocationListBuilder {
       Files.deleteIfExists(temp);
     }
     return crl;
-  }
-
-  private static String signatureAlgorithm(CertificateAuthority ca) {
-    return switch (ca.privateKey().getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC", "ECDSA" -> "SHA256withECDSA";
-      case "Ed25519" -> "Ed25519";
-      default ->
-          throw new IllegalArgumentException(
-              "unsupported CA key algorithm " + ca.privateKey().getAlgorithm());
-    };
   }
 }

@@ -43,7 +43,7 @@ public final class TlsMaterial {
     if (this.trustAnchors.isEmpty()) {
       throw new IllegalArgumentException("no trusted CA certificate");
     }
-    if (!CertificateAuthority.keyMatchesCertificate(key, this.chain.get(0))) {
+    if (!CertificateSigning.keyMatchesCertificate(key, this.chain.get(0))) {
       throw new IllegalArgumentException("the private key does not belong to the certificate");
     }
   }
@@ -59,7 +59,7 @@ public final class TlsMaterial {
     List<X509Certificate> chain = Pem.readCertificates(files.certificate());
     PrivateKey key = Pem.readPrivateKey(files.key());
     List<X509Certificate> anchors = Pem.readCertificates(files.ca());
-    if (!CertificateAuthority.keyMatchesCertificate(key, chain.get(0))) {
+    if (!CertificateSigning.keyMatchesCertificate(key, chain.get(0))) {
       throw new PemException(
           files.key(), "the private key does not belong to the certificate in " + files.certificate());
     }

@@ -80,10 +80,10 @@ class DevelopmentPkiTest {
         .containsExactly("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
     assertThat(engine.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
     assertThat(
-            CertificateAuthority.keyMatchesCertificate(Pem.readPrivateKey(layout.hostKey()), host))
+            CertificateSigning.keyMatchesCertificate(Pem.readPrivateKey(layout.hostKey()), host))
         .isTrue();
     assertThat(
-            CertificateAuthority.keyMatchesCertificate(
+            CertificateSigning.keyMatchesCertificate(
                 Pem.readPrivateKey(layout.engineKey()), engine))
         .isTrue();
   }

@@ -118,7 +118,7 @@ class PemTest {
     Path file = Files.writeString(dir.resolve("ec1.pem"), out.toString());
     PrivateKey read = Pem.readPrivateKey(file);
     assertThat(read.getAlgorithm()).isEqualTo("EC");
-    assertThat(CertificateAuthority.keyMatchesCertificate(read, ec.certificate())).isTrue();
+    assertThat(CertificateSigning.keyMatchesCertificate(read, ec.certificate())).isTrue();
   }
 
   @Test
