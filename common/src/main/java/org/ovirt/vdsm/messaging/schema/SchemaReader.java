@@ -1,12 +1,9 @@
 package org.ovirt.vdsm.messaging.schema;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.io.Reader;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -69,12 +65,14 @@ final class SchemaReader {
   private static final Pattern EVENT_NAME = Pattern.compile("\\|([a-z][a-z0-9_]*)\\|([A-Za-z][A-Za-z0-9_]*)\\|");
 
   private final String source;
+  private final SchemaNodes nodes;
   private final Map<String, Node> typeNodes = new LinkedHashMap<>();
   private final Map<String, TypeSchema> types = new LinkedHashMap<>();
   private final Set<String> resolving = new LinkedHashSet<>();
 
   private SchemaReader(String source) {
     this.source = source;
+    this.nodes = new SchemaNodes(source);
   }
 
   static ApiSchema read(Reader reader, String source) {
@@ -98,19 +96,19 @@ final class SchemaReader {
     if (root == null) {
       throw new SchemaException(source + ": the document is empty");
     }
-    Map<String, Node> document = mapping(root, "document");
-    checkKeys(document, ROOT_KEYS, "document");
+    Map<String, Node> document = nodes.mapping(root, "document");
+    nodes.checkKeys(document, ROOT_KEYS, "document");
     String description =
-        document.containsKey("description") ? description(document.get("description"), "document") : "";
+        document.containsKey("description") ? nodes.description(document.get("description"), "document") : "";
 
     if (document.containsKey("types")) {
-      for (Map.Entry<String, Node> e : mapping(document.get("types"), "types").entrySet()) {
+      for (Map.Entry<String, Node> e : nodes.mapping(document.get("types"), "types").entrySet()) {
         String name = e.getKey();
         if (!TYPE_NAME.matcher(name).matches()) {
-          throw error(e.getValue(), "type " + name, "a type name is a letter followed by letters, digits or '_'");
+          throw nodes.error(e.getValue(), "type " + name, "a type name is a letter followed by letters, digits or '_'");
         }
         if (PrimitiveKind.byKeyword(name).isPresent()) {
-          throw error(e.getValue(), "type " + name, "'" + name + "' is a built-in type and cannot be declared");
+          throw nodes.error(e.getValue(), "type " + name, "'" + name + "' is a built-in type and cannot be declared");
         }
         typeNodes.put(name, e.getValue());
       }
@@ -121,16 +119,16 @@ final class SchemaReader {
     }
 
     if (!document.containsKey("methods")) {
-      throw error(root, "document", "no 'methods'");
+      throw nodes.error(root, "document", "no 'methods'");
     }
     Map<String, MethodSchema> methods = new LinkedHashMap<>();
-    for (Map.Entry<String, Node> e : mapping(document.get("methods"), "methods").entrySet()) {
+    for (Map.Entry<String, Node> e : nodes.mapping(document.get("methods"), "methods").entrySet()) {
       methods.put(e.getKey(), method(e.getKey(), e.getValue()));
     }
 
     Map<String, EventSchema> events = new LinkedHashMap<>();
     if (document.containsKey("events")) {
-      for (Map.Entry<String, Node> e : mapping(document.get("events"), "events").entrySet()) {
+      for (Map.Entry<String, Node> e : nodes.mapping(document.get("events"), "events").entrySet()) {
         events.put(e.getKey(), event(e.getKey(), e.getValue()));
       }
     }
@@ -151,12 +149,12 @@ final class SchemaReader {
     }
     Node node = typeNodes.get(name);
     if (node == null) {
-      throw error(reference, where, "unknown type '" + name + "'");
+      throw nodes.error(reference, where, "unknown type '" + name + "'");
     }
     if (!resolving.add(name)) {
       List<String> chain = new ArrayList<>(resolving);
       chain = chain.subList(chain.indexOf(name), chain.size());
-      throw error(reference, where, "type '" + name + "' refers to itself: " + String.join(" -> ", chain) + " -> " + name);
+      throw nodes.error(reference, where, "type '" + name + "' refers to itself: " + String.join(" -> ", chain) + " -> " + name);
     }
     TypeSchema type = declaration(name, node);
     resolving.remove(name);
@@ -171,95 +169,95 @@ final class SchemaReader {
     }
     if (node instanceof SequenceNode sequence) {
       if (sequence.getValue().size() != 1) {
-        throw error(node, where, "a list type is written [Element], with exactly one element type");
+        throw nodes.error(node, where, "a list type is written [Element], with exactly one element type");
       }
       return new ListType(reference(sequence.getValue().get(0), where));
     }
-    throw error(node, where, "a type is a type name or [Element]");
+    throw nodes.error(node, where, "a type is a type name or [Element]");
   }
 
   private TypeSchema declaration(String name, Node node) {
     String where = "type " + name;
-    Map<String, Node> fields = mapping(node, where);
-    String kind = text(required(fields, "kind", node, where), where + ", kind");
-    String description = description(required(fields, "description", node, where), where);
+    Map<String, Node> fields = nodes.mapping(node, where);
+    String kind = nodes.text(nodes.required(fields, "kind", node, where), where + ", kind");
+    String description = nodes.description(nodes.required(fields, "description", node, where), where);
     switch (kind) {
       case "alias" -> {
-        checkKeys(fields, ALIAS_KEYS, where);
-        TypeSchema target = reference(required(fields, "of", node, where), where + ", of");
+        nodes.checkKeys(fields, ALIAS_KEYS, where);
+        TypeSchema target = reference(nodes.required(fields, "of", node, where), where + ", of");
         Pattern pattern = null;
         if (fields.containsKey("pattern")) {
           Node patternNode = fields.get("pattern");
           if (!(target.resolved() instanceof Primitive p && p.kind() == PrimitiveKind.STRING)) {
-            throw error(patternNode, where, "a pattern needs an alias of string, not of " + target.name());
+            throw nodes.error(patternNode, where, "a pattern needs an alias of string, not of " + target.name());
           }
           try {
-            pattern = Pattern.compile(text(patternNode, where + ", pattern"));
+            pattern = Pattern.compile(nodes.text(patternNode, where + ", pattern"));
           } catch (PatternSyntaxException e) {
-            throw error(patternNode, where + ", pattern", "not a valid regular expression: " + e.getDescription());
+            throw nodes.error(patternNode, where + ", pattern", "not a valid regular expression: " + e.getDescription());
           }
         }
         return new Alias(name, description, target, pattern);
       }
       case "enum" -> {
-        checkKeys(fields, ENUM_KEYS, where);
-        return new EnumType(name, description, enumValues(required(fields, "values", node, where), where));
+        nodes.checkKeys(fields, ENUM_KEYS, where);
+        return new EnumType(name, description, enumValues(nodes.required(fields, "values", node, where), where));
       }
       case "object" -> {
-        checkKeys(fields, OBJECT_KEYS, where);
+        nodes.checkKeys(fields, OBJECT_KEYS, where);
         Map<String, Property> properties = new LinkedHashMap<>();
         if (fields.containsKey("properties")) {
-          for (Node member : sequence(fields.get("properties"), where + ", properties")) {
+          for (Node member : nodes.sequence(fields.get("properties"), where + ", properties")) {
             Property property = property(member, where);
             if (properties.put(property.name(), property) != null) {
-              throw error(member, where, "duplicate property '" + property.name() + "'");
+              throw nodes.error(member, where, "duplicate property '" + property.name() + "'");
             }
           }
         }
         Extra extra = Extra.REPORT;
         if (fields.containsKey("extra")) {
-          String keyword = text(fields.get("extra"), where + ", extra");
+          String keyword = nodes.text(fields.get("extra"), where + ", extra");
           extra =
               Extra.byKeyword(keyword)
-                  .orElseThrow(() -> error(fields.get("extra"), where + ", extra", "'" + keyword + "' is not forbid, report or allow"));
+                  .orElseThrow(() -> nodes.error(fields.get("extra"), where + ", extra", "'" + keyword + "' is not forbid, report or allow"));
         }
         Entries entries = null;
         if (fields.containsKey("entries")) {
           Node entriesNode = fields.get("entries");
           if (fields.containsKey("extra")) {
-            throw error(entriesNode, where, "'entries' and 'extra' exclude each other: entries say what the other members are");
+            throw nodes.error(entriesNode, where, "'entries' and 'extra' exclude each other: entries say what the other members are");
           }
-          Map<String, Node> entryFields = mapping(entriesNode, where + ", entries");
-          checkKeys(entryFields, ENTRIES_KEYS, where + ", entries");
-          TypeSchema key = stringKey(required(entryFields, "key", entriesNode, where + ", entries"), where + ", entries key");
-          TypeSchema value = reference(required(entryFields, "value", entriesNode, where + ", entries"), where + ", entries value");
+          Map<String, Node> entryFields = nodes.mapping(entriesNode, where + ", entries");
+          nodes.checkKeys(entryFields, ENTRIES_KEYS, where + ", entries");
+          TypeSchema key = stringKey(nodes.required(entryFields, "key", entriesNode, where + ", entries"), where + ", entries key");
+          TypeSchema value = reference(nodes.required(entryFields, "value", entriesNode, where + ", entries"), where + ", entries value");
           entries = new Entries(key, value);
         }
         return new ObjectType(name, description, properties, extra, entries);
       }
       case "map" -> {
-        checkKeys(fields, MAP_KEYS, where);
-        TypeSchema key = stringKey(required(fields, "key", node, where), where + ", key");
-        TypeSchema value = reference(required(fields, "value", node, where), where + ", value");
+        nodes.checkKeys(fields, MAP_KEYS, where);
+        TypeSchema key = stringKey(nodes.required(fields, "key", node, where), where + ", key");
+        TypeSchema value = reference(nodes.required(fields, "value", node, where), where + ", value");
         return new MapType(name, description, key, value);
       }
       case "union" -> {
-        checkKeys(fields, UNION_KEYS, where);
-        Node of = required(fields, "of", node, where);
+        nodes.checkKeys(fields, UNION_KEYS, where);
+        Node of = nodes.required(fields, "of", node, where);
         List<TypeSchema> alternatives = new ArrayList<>();
-        for (Node alternative : sequence(of, where + ", of")) {
+        for (Node alternative : nodes.sequence(of, where + ", of")) {
           TypeSchema type = reference(alternative, where + ", of");
           if (alternatives.contains(type)) {
-            throw error(alternative, where, "duplicate alternative " + type.name());
+            throw nodes.error(alternative, where, "duplicate alternative " + type.name());
           }
           alternatives.add(type);
         }
         if (alternatives.size() < 2) {
-          throw error(of, where, "a union has at least two alternatives");
+          throw nodes.error(of, where, "a union has at least two alternatives");
         }
         return new UnionType(name, description, alternatives);
       }
-      default -> throw error(fields.get("kind"), where, "unknown kind '" + kind + "' (alias, enum, object, map or union)");
+      default -> throw nodes.error(fields.get("kind"), where, "unknown kind '" + kind + "' (alias, enum, object, map or union)");
     }
   }
 
@@ -271,20 +269,20 @@ final class SchemaReader {
         (resolved instanceof Primitive p && p.kind() == PrimitiveKind.STRING)
             || (resolved instanceof EnumType e && e.values().stream().allMatch(v -> v.value().isString()));
     if (!ok) {
-      throw error(node, where, "JSON object keys are strings: " + key.name() + " cannot be a key type");
+      throw nodes.error(node, where, "JSON object keys are strings: " + key.name() + " cannot be a key type");
     }
     return key;
   }
 
   private List<EnumValue> enumValues(Node node, String where) {
     if (!(node instanceof MappingNode mapping)) {
-      throw error(node, where + ", values", "expected a mapping of value: description");
+      throw nodes.error(node, where + ", values", "expected a mapping of value: description");
     }
     List<EnumValue> values = new ArrayList<>();
     for (NodeTuple tuple : mapping.getValue()) {
       Node keyNode = tuple.getKeyNode();
       if (!(keyNode instanceof ScalarNode scalar)) {
-        throw error(keyNode, where, "an enum value is a string or an integer");
+        throw nodes.error(keyNode, where, "an enum value is a string or an integer");
       }
       JsonPrimitive value;
       if (scalar.getTag().equals(Tag.STR)) {
@@ -292,16 +290,16 @@ final class SchemaReader {
       } else if (scalar.getTag().equals(Tag.INT)) {
         value = new JsonPrimitive(new BigInteger(scalar.getValue()));
       } else {
-        throw error(keyNode, where, "the enum value " + scalar.getValue() + " is neither a string nor an integer (quote it)");
+        throw nodes.error(keyNode, where, "the enum value " + scalar.getValue() + " is neither a string nor an integer (quote it)");
       }
-      EnumValue enumValue = new EnumValue(value, description(tuple.getValueNode(), where + ", value " + scalar.getValue()));
+      EnumValue enumValue = new EnumValue(value, nodes.description(tuple.getValueNode(), where + ", value " + scalar.getValue()));
       if (values.stream().anyMatch(v -> v.matches(value))) {
-        throw error(keyNode, where, "duplicate enum value " + enumValue);
+        throw nodes.error(keyNode, where, "duplicate enum value " + enumValue);
       }
       values.add(enumValue);
     }
     if (values.isEmpty()) {
-      throw error(node, where, "an enum has at least one value");
+      throw nodes.error(node, where, "an enum has at least one value");
     }
     return values;
   }
@@ -313,32 +311,32 @@ final class SchemaReader {
 
   /** A property or a parameter: name, type, description, optional, default. */
   private Member member(Node node, String owner, String what) {
-    Map<String, Node> fields = mapping(node, owner + ", " + what);
-    String name = text(required(fields, "name", node, owner + ", " + what), owner + ", " + what + " name");
+    Map<String, Node> fields = nodes.mapping(node, owner + ", " + what);
+    String name = nodes.text(nodes.required(fields, "name", node, owner + ", " + what), owner + ", " + what + " name");
     String where = owner + ", " + what + " '" + name + "'";
     if (!MEMBER_NAME.matcher(name).matches()) {
-      throw error(node, where, "a name is a letter or '_' followed by letters, digits, '_' or '-'");
+      throw nodes.error(node, where, "a name is a letter or '_' followed by letters, digits, '_' or '-'");
     }
-    checkKeys(fields, MEMBER_KEYS, where);
-    TypeSchema type = reference(required(fields, "type", node, where), where);
-    String description = description(required(fields, "description", node, where), where);
+    nodes.checkKeys(fields, MEMBER_KEYS, where);
+    TypeSchema type = reference(nodes.required(fields, "type", node, where), where);
+    String description = nodes.description(nodes.required(fields, "description", node, where), where);
     boolean hasDefault = fields.containsKey("default");
     boolean optional = hasDefault;
     if (fields.containsKey("optional")) {
-      optional = bool(fields.get("optional"), where + ", optional");
+      optional = nodes.bool(fields.get("optional"), where + ", optional");
       if (hasDefault && !optional) {
-        throw error(fields.get("optional"), where, "a " + what + " with a default is optional");
+        throw nodes.error(fields.get("optional"), where, "a " + what + " with a default is optional");
       }
     }
     JsonElement defaultValue = JsonNull.INSTANCE;
     if (hasDefault) {
-      defaultValue = json(fields.get("default"), where + ", default");
+      defaultValue = nodes.json(fields.get("default"), where + ", default");
       if (!defaultValue.isJsonNull()) {
         List<String> problems = new ArrayList<>();
         new TypeChecker(TypeChecker.Mode.STRICT, p -> p, problems, 1)
             .check(type, defaultValue, "default", TypeChecker.isSensitive(name));
         if (!problems.isEmpty()) {
-          throw error(fields.get("default"), where, problems.get(0));
+          throw nodes.error(fields.get("default"), where, problems.get(0));
         }
       }
     }
@@ -353,18 +351,18 @@ final class SchemaReader {
     String where = "method " + fullName;
     var nameMatch = METHOD_NAME.matcher(fullName);
     if (!nameMatch.matches()) {
-      throw error(node, where, "a method name is Namespace.verb (Namespace capitalized)");
+      throw nodes.error(node, where, "a method name is Namespace.verb (Namespace capitalized)");
     }
-    Map<String, Node> fields = mapping(node, where);
-    checkKeys(fields, METHOD_KEYS, where);
-    Subsystem subsystem = subsystem(required(fields, "subsystem", node, where), where);
-    String description = description(required(fields, "description", node, where), where);
+    Map<String, Node> fields = nodes.mapping(node, where);
+    nodes.checkKeys(fields, METHOD_KEYS, where);
+    Subsystem subsystem = subsystem(nodes.required(fields, "subsystem", node, where), where);
+    String description = nodes.description(nodes.required(fields, "description", node, where), where);
     List<Param> params = new ArrayList<>();
     if (fields.containsKey("params")) {
-      for (Node paramNode : sequence(fields.get("params"), where + ", params")) {
+      for (Node paramNode : nodes.sequence(fields.get("params"), where + ", params")) {
         Member m = member(paramNode, where, "parameter");
         if (params.stream().anyMatch(p -> p.name().equals(m.name))) {
-          throw error(paramNode, where, "duplicate parameter '" + m.name + "'");
+          throw nodes.error(paramNode, where, "duplicate parameter '" + m.name + "'");
         }
         params.add(new Param(m.name, m.type, m.description, m.optional, m.defaultValue));
       }
@@ -372,12 +370,12 @@ final class SchemaReader {
     Returns returns = null;
     if (fields.containsKey("returns")) {
       Node returnsNode = fields.get("returns");
-      Map<String, Node> returnFields = mapping(returnsNode, where + ", returns");
-      checkKeys(returnFields, RETURNS_KEYS, where + ", returns");
+      Map<String, Node> returnFields = nodes.mapping(returnsNode, where + ", returns");
+      nodes.checkKeys(returnFields, RETURNS_KEYS, where + ", returns");
       returns =
           new Returns(
-              reference(required(returnFields, "type", returnsNode, where + ", returns"), where + ", returns"),
-              description(required(returnFields, "description", returnsNode, where + ", returns"), where + ", returns"));
+              reference(nodes.required(returnFields, "type", returnsNode, where + ", returns"), where + ", returns"),
+              nodes.description(nodes.required(returnFields, "description", returnsNode, where + ", returns"), where + ", returns"));
     }
     return new MethodSchema(fullName, nameMatch.group(1), nameMatch.group(2), subsystem, description, params, returns);
   }
@@ -386,33 +384,33 @@ final class SchemaReader {
     String where = "event " + name;
     var nameMatch = EVENT_NAME.matcher(name);
     if (!nameMatch.matches()) {
-      throw error(node, where, "an event name is |category|event| (the object id is not part of it)");
+      throw nodes.error(node, where, "an event name is |category|event| (the object id is not part of it)");
     }
-    Map<String, Node> fields = mapping(node, where);
-    checkKeys(fields, EVENT_KEYS, where);
-    Subsystem subsystem = subsystem(required(fields, "subsystem", node, where), where);
-    String description = description(required(fields, "description", node, where), where);
-    String idDescription = description(required(fields, "id", node, where), where + ", id");
-    Node paramsNode = required(fields, "params", node, where);
+    Map<String, Node> fields = nodes.mapping(node, where);
+    nodes.checkKeys(fields, EVENT_KEYS, where);
+    Subsystem subsystem = subsystem(nodes.required(fields, "subsystem", node, where), where);
+    String description = nodes.description(nodes.required(fields, "description", node, where), where);
+    String idDescription = nodes.description(nodes.required(fields, "id", node, where), where + ", id");
+    Node paramsNode = nodes.required(fields, "params", node, where);
     TypeSchema params = reference(paramsNode, where + ", params");
     if (!(params.resolved() instanceof ObjectType object)) {
-      throw error(paramsNode, where, "event params are an object type, not " + params.name());
+      throw nodes.error(paramsNode, where, "event params are an object type, not " + params.name());
     }
     Property notifyTime = object.properties().get(EventSchema.NOTIFY_TIME);
     if (notifyTime == null
         || notifyTime.optional()
         || !(notifyTime.type().resolved() instanceof Primitive p && p.kind() == PrimitiveKind.LONG)) {
-      throw error(paramsNode, where, "event params carry a required '" + EventSchema.NOTIFY_TIME + "' of type long; " + object.name() + " does not");
+      throw nodes.error(paramsNode, where, "event params carry a required '" + EventSchema.NOTIFY_TIME + "' of type long; " + object.name() + " does not");
     }
     return new EventSchema(name, nameMatch.group(1), nameMatch.group(2), subsystem, description, idDescription, object);
   }
 
   private Subsystem subsystem(Node node, String where) {
-    String name = text(node, where + ", subsystem");
+    String name = nodes.text(node, where + ", subsystem");
     return Subsystem.byWireName(name)
         .orElseThrow(
             () ->
-                error(
+                nodes.error(
                     node,
                     where,
                     "unknown subsystem '"
@@ -420,110 +418,5 @@ final class SchemaReader {
                         + "' ("
                         + Arrays.stream(Subsystem.values()).map(Subsystem::wireName).collect(Collectors.joining(", "))
                         + ")"));
-  }
-
-  // ---- YAML nodes
-
-  /** A mapping with string keys, in document order; refuses duplicate keys. */
-  private Map<String, Node> mapping(Node node, String where) {
-    if (!(node instanceof MappingNode mapping)) {
-      throw error(node, where, "expected a mapping");
-    }
-    Map<String, Node> result = new LinkedHashMap<>();
-    for (NodeTuple tuple : mapping.getValue()) {
-      Node key = tuple.getKeyNode();
-      if (!(key instanceof ScalarNode scalar)) {
-        throw error(key, where, "a key is a plain string");
-      }
-      if (result.put(scalar.getValue(), tuple.getValueNode()) != null) {
-        throw error(key, where, "duplicate key '" + scalar.getValue() + "'");
-      }
-    }
-    return result;
-  }
-
-  private List<Node> sequence(Node node, String where) {
-    if (!(node instanceof SequenceNode sequence)) {
-      throw error(node, where, "expected a list");
-    }
-    return sequence.getValue();
-  }
-
-  private void checkKeys(Map<String, Node> fields, Set<String> allowed, String where) {
-    for (String key : fields.keySet()) {
-      if (!allowed.contains(key)) {
-        throw error(fields.get(key), where, "unknown key '" + key + "' (expected " + String.join(", ", new TreeSet<>(allowed)) + ")");
-      }
-    }
-  }
-
-  private Node required(Map<String, Node> fields, String key, Node owner, String where) {
-    Node node = fields.get(key);
-    if (node == null) {
-      throw error(owner, where, "missing '" + key + "'");
-    }
-    return node;
-  }
-
-  private String text(Node node, String where) {
-    if (!(node instanceof ScalarNode scalar) || scalar.getTag().equals(Tag.NULL)) {
-      throw error(node, where, "expected a string");
-    }
-    return scalar.getValue();
-  }
-
-  private String description(Node node, String where) {
-    if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.STR) || scalar.getValue().isBlank()) {
-      throw error(node, where, "a description is required (a non-empty text)");
-    }
-    return scalar.getValue().strip();
-  }
-
-  private boolean bool(Node node, String where) {
-    if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.BOOL)) {
-      throw error(node, where, "expected true or false");
-    }
-    return Boolean.parseBoolean(scalar.getValue());
-  }
-
-  /** A YAML value as JSON (for defaults). */
-  private JsonElement json(Node node, String where) {
-    if (node instanceof MappingNode) {
-      JsonObject object = new JsonObject();
-      mapping(node, where).forEach((k, v) -> object.add(k, json(v, where)));
-      return object;
-    }
-    if (node instanceof SequenceNode sequence) {
-      JsonArray array = new JsonArray();
-      sequence.getValue().forEach(element -> array.add(json(element, where)));
-      return array;
-    }
-    if (!(node instanceof ScalarNode scalar)) {
-      throw error(node, where, "unsupported YAML value");
-    }
-    Tag tag = scalar.getTag();
-    String value = scalar.getValue();
-    try {
-      if (tag.equals(Tag.NULL)) {
-        return JsonNull.INSTANCE;
-      } else if (tag.equals(Tag.BOOL)) {
-        return new JsonPrimitive(Boolean.parseBoolean(value));
-      } else if (tag.equals(Tag.INT)) {
-        return new JsonPrimitive(new BigInteger(value));
-      } else if (tag.equals(Tag.FLOAT)) {
-        return new JsonPrimitive(new BigDecimal(value));
-      } else if (tag.equals(Tag.STR)) {
-        return new JsonPrimitive(value);
-      }
-    } catch (NumberFormatException e) {
-      throw error(node, where, "not a number: " + value);
-    }
-    throw error(node, where, "unsupported YAML value " + tag);
-  }
-
-  private SchemaException error(Node node, String where, String problem) {
-    String line =
-        node == null ? "" : node.getStartMark().map(m -> ", line " + (m.getLine() + 1)).orElse("");
-    return new SchemaException(source + line + ": " + where + ": " + problem);
   }
 }
