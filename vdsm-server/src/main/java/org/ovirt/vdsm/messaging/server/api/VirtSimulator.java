@@ -81,7 +81,7 @@ final class VirtSimulator {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final SimulationSettings settings;
-  private final Map<String, SimVm> vms = new ConcurrentHashMap<>();
+  private final Map<String, SimulatedVm> vms = new ConcurrentHashMap<>();
   /** VMs created and not yet removed; may run ahead of {@code vms.size()} while a create is checked. */
   private final AtomicInteger reserved = new AtomicInteger();
   private final AtomicLong sequence = new AtomicLong();
@@ -91,39 +91,6 @@ final class VirtSimulator {
     this.scheduler = requireNonNull(scheduler, "scheduler");
     this.clock = requireNonNull(clock, "clock");
     this.settings = requireNonNull(settings, "settings");
-  }
-
-  /** One simulated VM; mutable state guarded by its monitor. */
-  private static final class SimVm {
-    final String id;
-    final long seq;
-    final long createdMillis;
-    /** The VM's definition as created, without secrets; never modified after construction. */
-    final JsonObject conf;
-    final String name;
-    final long memSizeMib;
-    final String smp;
-    final String hash;
-
-    Status status;
-    long epoch;
-    long statusTime;
-    boolean removed;
-    long extraShutdownDelayMs;
-    int exitCode;
-    int exitReason;
-    String exitMessage;
-
-    SimVm(String id, long seq, long createdMillis, JsonObject conf, String name, long memSizeMib, String smp) {
-      this.id = id;
-      this.seq = seq;
-      this.createdMillis = createdMillis;
-      this.conf = conf;
-      this.name = name;
-      this.memSizeMib = memSizeMib;
-      this.smp = smp;
-      this.hash = Integer.toString(conf.toString().hashCode());
-    }
   }
 
   /** {@code VM.create}: the VM's definition, in status {@code WaitForLaunch}. */
@@ -136,7 +103,7 @@ final class VirtSimulator {
       reserved.decrementAndGet();
       throw VdsmErrors.tooManyVms(settings.maxVms());
     }
-    SimVm vm = new SimVm(vmId, sequence.incrementAndGet(), clock.millis(), conf,
+    SimulatedVm vm = new SimulatedVm(vmId, sequence.incrementAndGet(), clock.millis(), conf,
         conf.get("vmName").getAsString(), conf.get("memSize").getAsLong(), conf.get("smp").getAsString());
     synchronized (vm) {
       if (vms.putIfAbsent(vmId, vm) != null) {
@@ -145,13 +112,13 @@ final class VirtSimulator {
       }
       log.info("VM {} ({}) created", vmId, vm.name);
       enter(vm, Status.WAIT_FOR_LAUNCH);
-      return definition(vm);
+      return vm.definition();
     }
   }
 
   /** {@code VM.destroy}: {@code Down} (admin shutdown) and removed. */
   void destroy(String vmId) throws ApiException {
-    SimVm vm = find(vmId);
+    SimulatedVm vm = find(vmId);
     synchronized (vm) {
       requireLive(vm);
       if (vm.status != Status.DOWN) {
@@ -167,7 +134,7 @@ final class VirtSimulator {
 
   /** {@code VM.pause}: the VM's definition, {@code Paused}. */
   JsonObject pause(String vmId) throws ApiException {
-    SimVm vm = find(vmId);
+    SimulatedVm vm = find(vmId);
     synchronized (vm) {
       requireLive(vm);
       requireNotDown(vm);
@@ -175,13 +142,13 @@ final class VirtSimulator {
         throw VdsmErrors.unsupported("pause", vmId, vm.status.wire);
       }
       enter(vm, Status.PAUSED);
-      return definition(vm);
+      return vm.definition();
     }
   }
 
   /** {@code VM.cont}: the VM's definition, {@code Up} again. */
   JsonObject cont(String vmId) throws ApiException {
-    SimVm vm = find(vmId);
+    SimulatedVm vm = find(vmId);
     synchronized (vm) {
       requireLive(vm);
       requireNotDown(vm);
@@ -189,13 +156,13 @@ final class VirtSimulator {
         throw VdsmErrors.unsupported("resume", vmId, vm.status.wire);
       }
       enter(vm, Status.UP);
-      return definition(vm);
+      return vm.definition();
     }
   }
 
   /** {@code VM.shutdown}: starts a graceful shutdown or reboot, {@code delaySeconds} more to go down. */
   void shutdown(String vmId, long delaySeconds, boolean reboot) throws ApiException {
-    SimVm vm = find(vmId);
+    SimulatedVm vm = find(vmId);
     synchronized (vm) {
       requireLive(vm);
       requireNotDown(vm);
@@ -212,21 +179,21 @@ final class VirtSimulator {
 
   /** {@code VM.getStats}: a list holding the VM's one statistics record. */
   JsonArray stats(String vmId) throws ApiException {
-    SimVm vm = find(vmId);
+    SimulatedVm vm = find(vmId);
     synchronized (vm) {
       requireLive(vm);
       JsonArray list = new JsonArray(1);
-      list.add(stats(vm));
+      list.add(vm.stats(clock.millis()));
       return list;
     }
   }
 
   /** {@code VM.getInfo}: the VM's definition and status. */
   JsonObject info(String vmId) throws ApiException {
-    SimVm vm = find(vmId);
+    SimulatedVm vm = find(vmId);
     synchronized (vm) {
       requireLive(vm);
-      return definition(vm);
+      return vm.definition();
     }
   }
 
@@ -236,13 +203,13 @@ final class VirtSimulator {
    */
   JsonArray list(boolean fullStatus, List<String> filter, boolean onlyUuid) {
     JsonArray list = new JsonArray();
-    for (SimVm vm : snapshotOrder(filter)) {
+    for (SimulatedVm vm : snapshotOrder(filter)) {
       synchronized (vm) {
         if (vm.removed) {
           continue;
         }
         if (fullStatus) {
-          list.add(definition(vm));
+          list.add(vm.definition());
         } else if (onlyUuid) {
           list.add(vm.id);
         } else {
@@ -259,10 +226,10 @@ final class VirtSimulator {
   /** {@code Host.getAllVmStats}: one statistics record per VM, in creation order. */
   JsonArray allStats() {
     JsonArray list = new JsonArray();
-    for (SimVm vm : snapshotOrder(List.of())) {
+    for (SimulatedVm vm : snapshotOrder(List.of())) {
       synchronized (vm) {
         if (!vm.removed) {
-          list.add(stats(vm));
+          list.add(vm.stats(clock.millis()));
         }
       }
     }
@@ -277,7 +244,7 @@ final class VirtSimulator {
   /** VMs not {@code Down}. */
   int activeCount() {
     int active = 0;
-    for (SimVm vm : vms.values()) {
+    for (SimulatedVm vm : vms.values()) {
       synchronized (vm) {
         if (!vm.removed && vm.status != Status.DOWN) {
           active++;
@@ -290,7 +257,7 @@ final class VirtSimulator {
   /** Memory promised to the VMs that are not {@code Down}, in MiB. */
   long committedMemoryMib() {
     long mib = 0;
-    for (SimVm vm : vms.values()) {
+    for (SimulatedVm vm : vms.values()) {
       synchronized (vm) {
         if (!vm.removed && vm.status != Status.DOWN) {
           mib += vm.memSizeMib;
@@ -300,14 +267,14 @@ final class VirtSimulator {
     return mib;
   }
 
-  private List<SimVm> snapshotOrder(List<String> filter) {
-    List<SimVm> list = new ArrayList<>();
+  private List<SimulatedVm> snapshotOrder(List<String> filter) {
+    List<SimulatedVm> list = new ArrayList<>();
     if (filter.isEmpty()) {
       list.addAll(vms.values());
     } else {
       Set<String> seen = new HashSet<>();
       for (String id : filter) {
-        SimVm vm = vms.get(id);
+        SimulatedVm vm = vms.get(id);
         if (vm != null && seen.add(id)) {
           list.add(vm);
         }
@@ -317,8 +284,8 @@ final class VirtSimulator {
     return list;
   }
 
-  private SimVm find(String vmId) throws ApiException {
-    SimVm vm = vms.get(vmId);
+  private SimulatedVm find(String vmId) throws ApiException {
+    SimulatedVm vm = vms.get(vmId);
     if (vm == null) {
       throw VdsmErrors.noVm(vmId);
     }
@@ -326,26 +293,26 @@ final class VirtSimulator {
   }
 
   /** Caller holds the monitor: the VM may have been removed since it was looked up. */
-  private static void requireLive(SimVm vm) throws ApiException {
+  private static void requireLive(SimulatedVm vm) throws ApiException {
     if (vm.removed) {
       throw VdsmErrors.noVm(vm.id);
     }
   }
 
-  private static void requireNotDown(SimVm vm) throws ApiException {
+  private static void requireNotDown(SimulatedVm vm) throws ApiException {
     if (vm.status == Status.DOWN) {
       throw VdsmErrors.vmIsDown(vm.id);
     }
   }
 
-  private static void setExit(SimVm vm, int reason, String message) {
+  private static void setExit(SimulatedVm vm, int reason, String message) {
     vm.exitCode = EXIT_CODE_NORMAL;
     vm.exitReason = reason;
     vm.exitMessage = message;
   }
 
   /** Caller holds the monitor: moves to {@code next}, publishes it, schedules what follows. */
-  private void enter(SimVm vm, Status next) {
+  private void enter(SimulatedVm vm, Status next) {
     vm.status = next;
     vm.epoch++;
     vm.statusTime = monotonicMillis();
@@ -382,7 +349,7 @@ final class VirtSimulator {
     }
   }
 
-  private void advance(SimVm vm, long epoch, Status next) {
+  private void advance(SimulatedVm vm, long epoch, Status next) {
     synchronized (vm) {
       if (vm.removed || vm.epoch != epoch) {
         return;
@@ -394,86 +361,14 @@ final class VirtSimulator {
     }
   }
 
-  /** What a VM_status event carries of a VM's statistics, as VDSM sends them. */
-  private static final java.util.Set<String> STATUS_EVENT_MEMBERS = java.util.Set.of(
-      "status", "exitCode", "exitMessage", "exitReason", "timeOffset", "elapsedTime", "cpuUser", "cpuSys",
-      "monitorResponse", "statusTime", "pauseCode", "displayInfo", "clientIp", "hash");
-
-  private void publish(SimVm vm) {
-    JsonObject details = new JsonObject();
-    for (java.util.Map.Entry<String, com.google.gson.JsonElement> e : stats(vm).entrySet()) {
-      if (STATUS_EVENT_MEMBERS.contains(e.getKey())) {
-        details.add(e.getKey(), e.getValue());
-      }
-    }
+  private void publish(SimulatedVm vm) {
     JsonObject params = new JsonObject();
-    params.add(vm.id, details);
+    params.add(vm.id, vm.statusEventDetails(clock.millis()));
     try {
       events.publish("virt", "VM_status", vm.id, params);
     } catch (RuntimeException e) {
       log.warn("could not publish the status of VM {}", vm.id, e);
     }
-  }
-
-  /** Caller holds the monitor. VDSM's VmDefinition: the definition as created, plus the status. */
-  private JsonObject definition(SimVm vm) {
-    JsonObject d = vm.conf.deepCopy();
-    d.addProperty("status", vm.status.wire);
-    d.addProperty("statusTime", vm.statusTime);
-    d.addProperty("pid", "0");
-    d.addProperty("clientIp", "");
-    if (vm.status == Status.DOWN) {
-      d.addProperty("exitCode", vm.exitCode);
-      d.addProperty("exitMessage", vm.exitMessage);
-      d.addProperty("exitReason", vm.exitReason);
-    }
-    return d;
-  }
-
-  /** Caller holds the monitor. VDSM's VmStats: RunningVmStats, or ExitedVmStats once Down. */
-  private JsonObject stats(SimVm vm) {
-    JsonObject s = new JsonObject();
-    s.addProperty("vmId", vm.id);
-    s.addProperty("status", vm.status.wire);
-    s.addProperty("statusTime", Long.toString(vm.statusTime));
-    if (vm.status == Status.DOWN) {
-      s.addProperty("exitCode", vm.exitCode);
-      s.addProperty("exitMessage", vm.exitMessage);
-      s.addProperty("exitReason", vm.exitReason);
-      s.addProperty("timeOffset", stringOr(vm.conf.get("timeOffset"), "0"));
-      return s;
-    }
-    s.addProperty("vmName", vm.name);
-    s.addProperty("vmType", vm.conf.get("vmType").getAsString());
-    s.addProperty("elapsedTime", Long.toString(Math.max(0, clock.millis() - vm.createdMillis) / 1000));
-    s.addProperty("timeOffset", stringOr(vm.conf.get("timeOffset"), "0"));
-    s.addProperty("kvmEnable", "true");
-    s.addProperty("acpiEnable", stringOr(vm.conf.get("acpiEnable"), "true"));
-    s.addProperty("monitorResponse", "0");
-    s.addProperty("cpuUser", "0.00");
-    s.addProperty("cpuSys", "0.00");
-    s.addProperty("cpuUsage", "0");
-    s.addProperty("cpuActual", true);
-    s.addProperty("memUsage", "0");
-    s.addProperty("vcpuCount", vm.smp);
-    s.addProperty("vcpuQuota", "-1");
-    s.addProperty("vcpuPeriod", 100000L);
-    s.addProperty("guestCPUCount", -1);
-    s.addProperty("pauseCode", "NOERR");
-    s.addProperty("clientIp", "");
-    s.addProperty("username", "Unknown");
-    s.addProperty("guestFQDN", "");
-    s.addProperty("session", "Unknown");
-    s.add("network", new JsonObject());
-    s.add("disks", new JsonObject());
-    s.add("displayInfo", new JsonArray());
-    s.add("appsList", new JsonArray());
-    s.addProperty("hash", vm.hash);
-    return s;
-  }
-
-  private static String stringOr(JsonElement e, String dflt) {
-    return e != null && e.isJsonPrimitive() ? e.getAsString() : dflt;
   }
 
   /**
