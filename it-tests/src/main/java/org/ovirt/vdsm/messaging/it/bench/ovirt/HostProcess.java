@@ -6,9 +6,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -17,7 +21,8 @@ import java.util.regex.Pattern;
 /**
  * A host server running in a process of its own (our {@code vdsm-server}, or the Python reference
  * host), started from a command line, ready once it prints "... listening on ADDRESS:PORT", and
- * measured by its process CPU time from {@code /proc/<pid>/stat}.
+ * measured by its process CPU time from {@code /proc/<pid>/stat} and, split by kind of thread, from
+ * {@code /proc/<pid>/task/<tid>/stat}.
  */
 final class HostProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile(".*listening on [^:]+:(\\d+).*");
@@ -75,9 +80,36 @@ final class HostProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** User plus system CPU time of the whole process (all its threads) so far, in nanoseconds. */
+  /** User plus system CPU time of the whole process (all its threads, dead ones included) so far, in nanoseconds. */
   long cpuNanos() throws IOException {
-    String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+    return statCpuNanos(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat")));
+  }
+
+  /**
+   * User plus system CPU time so far of the process's live threads, summed by {@link ThreadKind}
+   * of their names ({@code /proc/<pid>/task/<tid>/stat}), in nanoseconds. A thread that ended
+   * between two readings is missing from the later one; the process total of {@link #cpuNanos()}
+   * still holds it.
+   */
+  Map<ThreadKind, Long> threadCpuNanos() throws IOException {
+    Map<ThreadKind, Long> byKind = new EnumMap<>(ThreadKind.class);
+    Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
+      for (Path task : dir) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (NoSuchFileException e) {
+          continue; // the thread ended while the directory was read
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        byKind.merge(ThreadKind.of(name), statCpuNanos(stat), Long::sum);
+      }
+    }
+    return byKind;
+  }
+
+  private static long statCpuNanos(String stat) {
     // Fields after the command name (which may hold spaces) start after its closing parenthesis.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.ovirt.vdsm.jsonrpc.client.JsonRpcClient;
@@ -25,7 +26,9 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
  * ({@code src/main/python/reference_host.py}), each in a process of its own with the same PKI and
  * the same warm-up and measured period, alternately, in one run. Reports each server process's CPU
  * per call (its {@code /proc/<pid>/stat} user and system time over the period, divided by the
- * calls) and calls/s.
+ * calls) and calls/s, and that CPU split by kind of thread ({@link ThreadKind}). Each host is loaded
+ * for the same minimum warm-up and then until its JIT compilers have settled (a host without a JIT
+ * settles at once) before its measured period.
  *
  * <p>System properties: {@code bench.serverJar} (default {@code ../vdsm-server/target/vdsm-server.jar}),
  * {@code bench.serverJvm} (extra JVM options of the server process, space separated, e.g. a JFR
@@ -38,10 +41,23 @@ public final class OvirtClientComparison {
 
   private OvirtClientComparison() {}
 
+  /** Warm-up steps after the minimum warm-up, until the host's JIT compilers have settled. */
+  private static final Duration WARMUP_STEP = Duration.ofSeconds(2);
+  /**
+   * The JIT has settled when its compiler threads used at most this share of the host process's
+   * CPU over the last warm-up step.
+   */
+  private static final double SETTLED_JIT_SHARE = 0.02;
+
   /** A measured period against one host process. */
-  private record Measured(String host, int round, OvirtClientLoad.Result load, double serverCpuNanos) {
+  private record Measured(String host, int round, double warmupSeconds, OvirtClientLoad.Result load,
+      double serverCpuNanos, Map<ThreadKind, Long> threadCpuNanos) {
     double cpuMicrosPerCall() {
       return serverCpuNanos / load.calls() / 1000;
+    }
+
+    double microsPerCall(ThreadKind kind) {
+      return threadCpuNanos.getOrDefault(kind, 0L) / (double) load.calls() / 1000;
     }
   }
 
@@ -74,6 +90,7 @@ public final class OvirtClientComparison {
   public static String run(PkiLayout pki, boolean quick, int rounds) throws Exception {
     requireNonNull(pki, "pki");
     Duration warmup = Duration.ofSeconds(quick ? 2 : 4);
+    Duration maxWarmup = Duration.ofSeconds(quick ? 10 : 60);
     Duration measure = Duration.ofSeconds(quick ? 3 : 10);
     Path jar = Path.of(System.getProperty("bench.serverJar", "../vdsm-server/target/vdsm-server.jar"));
     Path script = Path.of(System.getProperty("bench.referenceHost", "src/main/python/reference_host.py"));
@@ -100,8 +117,8 @@ public final class OvirtClientComparison {
       JsonRpcClient toReference = load.connect(reference.port());
       JsonRpcClient toServer = load.connect(server.port());
       for (int round = 1; round <= rounds; round++) {
-        results.add(measure(server, toServer, round, warmup, measure));
-        results.add(measure(reference, toReference, round, warmup, measure));
+        results.add(measure(server, toServer, round, warmup, maxWarmup, measure));
+        results.add(measure(reference, toReference, round, warmup, maxWarmup, measure));
       }
     }
     return markdown(results);
@@ -118,16 +135,43 @@ public final class OvirtClientComparison {
     }
   }
 
-  private static Measured measure(HostProcess host, JsonRpcClient client, int round, Duration warmup, Duration length)
-      throws Exception {
-    OvirtClientLoad.run(client, THREADS, warmup);
+  private static Measured measure(HostProcess host, JsonRpcClient client, int round, Duration warmup,
+      Duration maxWarmup, Duration length) throws Exception {
+    double warmed = warmUp(host, client, warmup, maxWarmup);
     long cpu0 = host.cpuNanos();
+    Map<ThreadKind, Long> threads0 = host.threadCpuNanos();
     OvirtClientLoad.Result result = OvirtClientLoad.run(client, THREADS, length);
     long cpu = host.cpuNanos() - cpu0;
-    Measured m = new Measured(host.name(), round, result, cpu);
-    System.err.printf(Locale.ROOT, "%s round %d: %.0f calls/s, %.1f us CPU per call%n",
-        m.host(), round, result.callsPerSecond(), m.cpuMicrosPerCall());
+    Map<ThreadKind, Long> threads = host.threadCpuNanos();
+    threads0.forEach((kind, nanos) -> threads.merge(kind, -nanos, Long::sum));
+    Measured m = new Measured(host.name(), round, warmed, result, cpu, threads);
+    System.err.printf(Locale.ROOT, "%s round %d: warm-up %.0f s, %.0f calls/s, %.1f us CPU per call, by thread %s%n",
+        m.host(), round, warmed, result.callsPerSecond(), m.cpuMicrosPerCall(), threads);
     return m;
+  }
+
+  /**
+   * Loads {@code host} for {@code minimum}, then in steps of {@link #WARMUP_STEP} until its JIT
+   * compiler threads used at most {@link #SETTLED_JIT_SHARE} of its CPU over the last step (at
+   * once for a host without a JIT), at most {@code maximum} in all. A JVM measured while it is
+   * still compiling its hot path would be charged for the compilation; both hosts go through the
+   * same rule. Returns the seconds it took.
+   */
+  private static double warmUp(HostProcess host, JsonRpcClient client, Duration minimum, Duration maximum)
+      throws Exception {
+    long start = System.nanoTime();
+    OvirtClientLoad.run(client, THREADS, minimum);
+    while (System.nanoTime() - start < maximum.toNanos()) {
+      long cpu0 = host.cpuNanos();
+      long jit0 = host.threadCpuNanos().getOrDefault(ThreadKind.JIT, 0L);
+      OvirtClientLoad.run(client, THREADS, WARMUP_STEP);
+      long cpu = host.cpuNanos() - cpu0;
+      long jit = host.threadCpuNanos().getOrDefault(ThreadKind.JIT, 0L) - jit0;
+      if (jit <= SETTLED_JIT_SHARE * cpu) {
+        break;
+      }
+    }
+    return (System.nanoTime() - start) / 1e9;
   }
 
   private static String markdown(List<Measured> results) {
@@ -141,6 +185,22 @@ public final class OvirtClientComparison {
           m.serverCpuNanos() / (m.load().seconds() * 1e9) * 100,
           h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
           h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3));
+    }
+    md.append('\n');
+    md.append("Server CPU per call by thread (µs over the same measured period; warm-up: the minimum, then until the "
+        + "JIT compiler threads used at most 2 % of the process's CPU over 2 s):\n\n");
+    md.append("| host process | round | warm-up s | total");
+    for (ThreadKind kind : ThreadKind.values()) {
+      md.append(" | ").append(kind.label());
+    }
+    md.append(" |\n| --- | ---: | ---: | ---:").append(" | ---:".repeat(ThreadKind.values().length)).append(" |\n");
+    for (Measured m : results) {
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f", m.host(), m.round(), m.warmupSeconds(),
+          m.cpuMicrosPerCall()));
+      for (ThreadKind kind : ThreadKind.values()) {
+        md.append(String.format(Locale.ROOT, " | %.1f", m.microsPerCall(kind)));
+      }
+      md.append(" |\n");
     }
     md.append('\n');
     for (int i = 0; i + 1 < results.size(); i += 2) {
