@@ -85,6 +85,12 @@ final class HostProcess implements AutoCloseable {
     return statCpuNanos(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat")));
   }
 
+  /** Minor page faults of the whole process so far (first touches of memory, {@code minflt}). */
+  long minorFaults() throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]); // minflt (field 10)
+  }
+
   /**
    * User plus system CPU time so far of the process's live threads, summed by {@link ThreadKind}
    * of their names ({@code /proc/<pid>/task/<tid>/stat}), in nanoseconds. A thread that ended
