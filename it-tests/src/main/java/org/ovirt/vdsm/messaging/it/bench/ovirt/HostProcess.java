@@ -38,7 +38,10 @@ final class HostProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts {@code command} and waits up to 60 s for its "listening on" line. */
+  /**
+   * Starts {@code command} and waits up to 180 s for its "listening on" line (a JVM that pre-touches
+   * its heap on a loaded machine can take more than a minute).
+   */
   static HostProcess start(String name, List<String> command) throws Exception {
     requireNonNull(name, "name");
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -61,7 +64,7 @@ final class HostProcess implements AutoCloseable {
       throw new IllegalStateException(name + " exited before listening");
     });
     try {
-      return new HostProcess(name, process, port.get(60, TimeUnit.SECONDS));
+      return new HostProcess(name, process, port.get(180, TimeUnit.SECONDS));
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException(name + " did not start: " + e.getMessage(), e);
