@@ -22,6 +22,7 @@ import org.ovirt.vdsm.messaging.server.brokered.BrokerOptions;
 import org.ovirt.vdsm.messaging.server.cli.CommandLineRunner;
 import org.ovirt.vdsm.messaging.server.cli.ConfigurableCommand;
 import org.ovirt.vdsm.messaging.server.cli.DevPkiSetup;
+import org.ovirt.vdsm.messaging.server.cli.LeakDetectionDefault;
 import org.ovirt.vdsm.messaging.server.cli.ListenFailures;
 import org.ovirt.vdsm.messaging.server.cli.PkiCheck;
 import org.ovirt.vdsm.messaging.server.cli.PkiCommand;
@@ -322,6 +323,7 @@ public final class VdsmServerMain implements ConfigurableCommand {
   }
 
   public static void main(String[] args) {
+    LeakDetectionDefault.apply(); // before the first buffer: the service's default, see the class
     System.exit(run(args, System.out, System.err));
   }
 }

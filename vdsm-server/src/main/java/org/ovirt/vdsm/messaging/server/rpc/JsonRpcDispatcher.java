@@ -68,6 +68,9 @@ public final class JsonRpcDispatcher implements AutoCloseable {
    */
   public static final int INLINE_PARSE_BYTES = 4096;
 
+  /** What {@link #dispatch} returns for a body handled before it returned; nobody completes it. */
+  private static final CompletableFuture<Void> HANDLED = CompletableFuture.completedFuture(null);
+
   /** The error code of a call that ran past its deadline (JSON-RPC's server-error range). */
   public static final int REQUEST_TIMEOUT = -32000;
 
@@ -155,7 +158,17 @@ public final class JsonRpcDispatcher implements AutoCloseable {
     long timeoutMs = Math.max(1, Math.min(timeout.toMillis(), settings.requestTimeout().toMillis()));
     if (body.length <= INLINE_PARSE_BYTES) {
       // A small body parses in about a microsecond: cheaper here than a hand-over to the parser pool.
-      return answer(body, flowId, timeoutMs).thenAccept(answer -> answer.ifPresent(reply));
+      CompletableFuture<Optional<byte[]>> answered = answer(body, flowId, timeoutMs);
+      if (answered.isDone() && !answered.isCompletedExceptionally()) {
+        // Answered already (an inline method, or an error): no completion stage to allocate and run.
+        try {
+          answered.join().ifPresent(reply);
+        } catch (RuntimeException e) {
+          return CompletableFuture.failedFuture(e); // as the completion stage would have it
+        }
+        return HANDLED;
+      }
+      return answered.thenAccept(answer -> answer.ifPresent(reply));
     }
     CompletableFuture<Void> handled = new CompletableFuture<>();
     try {

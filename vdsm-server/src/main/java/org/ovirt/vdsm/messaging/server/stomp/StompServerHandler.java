@@ -215,12 +215,13 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
 
     @Override
     public void reply(byte[] answer) {
-      Optional<Subscription> target = broker.subscriptions(StompServerHandler.this).stream()
-          .filter(s -> Destinations.covers(s.destination(), replyTo))
-          .findFirst();
-      if (target.isPresent()) {
-        sendMessage(target.get().id(), replyTo, StompHeaders.APPLICATION_JSON, answer, null, List.of(), false);
-      } else if (channel.isActive()) {
+      for (Subscription s : broker.subscriptions(StompServerHandler.this)) {
+        if (Destinations.covers(s.destination(), replyTo)) {
+          sendMessage(s.id(), replyTo, StompHeaders.APPLICATION_JSON, answer, null, List.of(), false);
+          return;
+        }
+      }
+      if (channel.isActive()) {
         peerLog.warn("{}: dropping a response for {}: the connection has no subscription to it", name(), replyTo);
       }
     }
