@@ -1,0 +1,87 @@
+package org.ovirt.vdsm.messaging.it.bench.fleet;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.gson.JsonElement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.ovirt.vdsm.messaging.client.EngineClientFactory;
+import org.ovirt.vdsm.messaging.client.HostClient;
+import org.ovirt.vdsm.messaging.client.RpcCall;
+import org.ovirt.vdsm.messaging.tls.PkiLayout;
+
+/**
+ * The fleet held by this project's {@code engine-client}: one factory with its defaults (heart-beats
+ * 10 s each way, grace 1.5), one {@link HostClient} per host, each with a callback subscription
+ * {@code <host>|virt|VM_status|*}. Host names are not verified: every fleet host shares the
+ * certificate of {@code localhost}.
+ */
+final class EngineClientFleet implements FleetClient {
+  private static final int WAVE = 100;
+  private static final RpcCall GET_STATS = RpcCall.of("Host.getStats");
+
+  private final EngineClientFactory factory;
+  private final List<HostClient> clients = new ArrayList<>();
+  private final LongAdder events = new LongAdder();
+
+  EngineClientFleet(PkiLayout pki) throws Exception {
+    requireNonNull(pki, "pki");
+    factory = EngineClientFactory.builder().pki(pki).verifyHostName(false)
+        .connectTimeout(Duration.ofSeconds(60)).build();
+  }
+
+  @Override
+  public String name() {
+    return "engine-client (this project)";
+  }
+
+  @Override
+  public String heartBeats() {
+    return "10,000 ms each way (the builder's default)";
+  }
+
+  @Override
+  public void connect(List<String> hosts, int port) throws Exception {
+    for (int from = 0; from < hosts.size(); from += WAVE) {
+      List<CompletableFuture<HostClient>> wave = new ArrayList<>();
+      for (String host : hosts.subList(from, Math.min(hosts.size(), from + WAVE))) {
+        wave.add(factory.connect(host, port));
+      }
+      for (CompletableFuture<HostClient> f : wave) {
+        HostClient client = f.get(120, TimeUnit.SECONDS);
+        client.subscribe(client.host() + "|virt|VM_status|*", e -> events.increment());
+        clients.add(client);
+      }
+    }
+  }
+
+  @Override
+  public Future<?> getStats(int index) {
+    return clients.get(index).call(GET_STATS);
+  }
+
+  @Override
+  public boolean isStats(Future<?> done) throws Exception {
+    return done.get() instanceof JsonElement e && e.isJsonObject() && e.getAsJsonObject().size() > 0;
+  }
+
+  @Override
+  public long events() {
+    return events.sum();
+  }
+
+  @Override
+  public int open() {
+    return (int) clients.stream().filter(HostClient::isOpen).count();
+  }
+
+  @Override
+  public void close() {
+    factory.close();
+  }
+}
