@@ -17,6 +17,7 @@ record EngineRun(
     double cpuShare,
     long heapBaselineBytes,
     long heapAfterBytes,
+    int heapHosts,
     long callsStarted,
     long callsAnswered,
     long callsFailed,
@@ -25,9 +26,9 @@ record EngineRun(
     long gcMillis) {
   static final String PREFIX = "FLEET-RESULT ";
 
-  /** Heap after GC that the connections added, per host. */
+  /** Heap after GC per host: what the {@code heapHosts} hosts connected after the baseline added. */
   double heapPerHostBytes() {
-    return (heapAfterBytes - heapBaselineBytes) / (double) hosts;
+    return (heapAfterBytes - heapBaselineBytes) / (double) heapHosts;
   }
 
   /** Engine CPU per host per second, in microseconds. */
@@ -38,8 +39,8 @@ record EngineRun(
   String line() {
     return PREFIX + String.format(Locale.ROOT,
         "client=%s hosts=%d open=%d connectSeconds=%.3f windowSeconds=%.3f cpuShare=%.6f heapBaselineBytes=%d "
-            + "heapAfterBytes=%d callsStarted=%d callsAnswered=%d callsFailed=%d events=%d gcCount=%d gcMillis=%d",
-        client, hosts, open, connectSeconds, windowSeconds, cpuShare, heapBaselineBytes, heapAfterBytes,
+            + "heapAfterBytes=%d heapHosts=%d callsStarted=%d callsAnswered=%d callsFailed=%d events=%d gcCount=%d gcMillis=%d",
+        client, hosts, open, connectSeconds, windowSeconds, cpuShare, heapBaselineBytes, heapAfterBytes, heapHosts,
         callsStarted, callsAnswered, callsFailed, events, gcCount, gcMillis);
   }
 
@@ -55,7 +56,7 @@ record EngineRun(
     return new EngineRun(v.get("client"), Integer.parseInt(v.get("hosts")), Integer.parseInt(v.get("open")),
         Double.parseDouble(v.get("connectSeconds")), Double.parseDouble(v.get("windowSeconds")),
         Double.parseDouble(v.get("cpuShare")), Long.parseLong(v.get("heapBaselineBytes")),
-        Long.parseLong(v.get("heapAfterBytes")), Long.parseLong(v.get("callsStarted")),
+        Long.parseLong(v.get("heapAfterBytes")), Integer.parseInt(v.get("heapHosts")), Long.parseLong(v.get("callsStarted")),
         Long.parseLong(v.get("callsAnswered")), Long.parseLong(v.get("callsFailed")),
         Long.parseLong(v.get("events")), Long.parseLong(v.get("gcCount")), Long.parseLong(v.get("gcMillis")));
   }

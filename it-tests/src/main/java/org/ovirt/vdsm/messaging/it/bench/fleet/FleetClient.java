@@ -16,14 +16,15 @@ interface FleetClient extends AutoCloseable {
   String heartBeats();
 
   /**
-   * Connects to every host (each a name resolving to the fleet's address) on {@code port} and
-   * subscribes to its events; returns once every connection is established.
+   * Connects to every host of {@code hosts} (each a name resolving to the fleet's address) on
+   * {@code port} and subscribes to its events; returns once every connection is established. The
+   * hosts are numbered in the order given, after those of earlier calls.
    *
    * @throws Exception when a connection cannot be made in time
    */
   void connect(List<String> hosts, int port) throws Exception;
 
-  /** Starts {@code Host.getStats} on host {@code index} (of the list given to {@link #connect}). */
+  /** Starts {@code Host.getStats} on host {@code index} (numbered by {@link #connect}). */
   Future<?> getStats(int index) throws Exception;
 
   /** Whether a completed {@link #getStats} future holds a statistics object (not an error). */

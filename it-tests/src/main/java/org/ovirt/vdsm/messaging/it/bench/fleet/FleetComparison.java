@@ -57,6 +57,11 @@ public final class FleetComparison {
         case "--heap" -> heap = args[++i];
         case "--jfr" -> jfr = Path.of(args[++i]).toAbsolutePath();
         case "--quick" -> quick = true;
+        case "--print-classpath" -> {
+          // For running FleetHost or FleetEngine by hand.
+          System.out.println(System.getProperty("java.class.path"));
+          System.exit(0);
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }

@@ -3,6 +3,7 @@ package org.ovirt.vdsm.messaging.it.bench.fleet;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.ovirt.vdsm.jsonrpc.client.JsonRpcClient;
 import org.ovirt.vdsm.jsonrpc.client.JsonRpcRequest;
 import org.ovirt.vdsm.jsonrpc.client.JsonRpcResponse;
@@ -26,6 +29,7 @@ import org.ovirt.vdsm.jsonrpc.client.reactors.ReactorFactory;
 import org.ovirt.vdsm.jsonrpc.client.reactors.ReactorType;
 import org.ovirt.vdsm.jsonrpc.client.reactors.stomp.StompClientPolicy;
 import org.ovirt.vdsm.messaging.destinations.VdsmDestinations;
+import org.ovirt.vdsm.messaging.it.bench.BenchTls;
 import org.ovirt.vdsm.messaging.it.bench.ovirt.OvirtTls;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
 
@@ -40,16 +44,21 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
  */
 final class OvirtClientFleet implements FleetClient {
   private static final int HEART_BEAT_MS = 10_000;
-  private static final int CONNECT_THREADS = 8;
+  private static final int CONNECT_THREADS = 4;
+  /** Attempts per host: on a loaded machine a handshake can outlast what the client waits for one. */
+  private static final int CONNECT_ATTEMPTS = 3;
 
   private final Reactor reactor;
   private final ResponseWorker worker;
   private final List<JsonRpcClient> clients = Collections.synchronizedList(new ArrayList<>());
-  private List<JsonRpcClient> byIndex = List.of();
+  private final List<JsonRpcClient> byIndex = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private boolean warm;
   private final LongAdder events = new LongAdder();
+  private final LongAdder connectRetries = new LongAdder();
+  private final PkiLayout pki;
 
   OvirtClientFleet(PkiLayout pki) throws Exception {
-    requireNonNull(pki, "pki");
+    this.pki = requireNonNull(pki, "pki");
     reactor = ReactorFactory.getReactor(OvirtTls.managers(pki), ReactorType.STOMP);
     worker = ReactorFactory.getWorker(10);
   }
@@ -66,6 +75,10 @@ final class OvirtClientFleet implements FleetClient {
 
   @Override
   public void connect(List<String> hosts, int port) throws Exception {
+    if (!warm) {
+      warmTls(port);
+      warm = true;
+    }
     JsonRpcClient[] made = new JsonRpcClient[hosts.size()];
     ExecutorService connectors = Executors.newFixedThreadPool(CONNECT_THREADS);
     try {
@@ -73,8 +86,17 @@ final class OvirtClientFleet implements FleetClient {
       for (int i = 0; i < hosts.size(); i++) {
         int index = i;
         done.add(connectors.submit(() -> {
-          made[index] = connectOne(hosts.get(index), port);
-          return null;
+          for (int attempt = 1; ; attempt++) {
+            try {
+              made[index] = connectOne(hosts.get(index), port);
+              return null;
+            } catch (Exception e) {
+              if (attempt == CONNECT_ATTEMPTS) {
+                throw e;
+              }
+              connectRetries.increment();
+            }
+          }
         }));
       }
       for (Future<?> f : done) {
@@ -83,14 +105,41 @@ final class OvirtClientFleet implements FleetClient {
     } finally {
       connectors.shutdownNow();
     }
-    byIndex = List.of(made);
+    byIndex.addAll(List.of(made));
+    if (connectRetries.sum() > 0) {
+      System.out.println("vdsm-jsonrpc-java: " + connectRetries.sum() + " connection attempts failed and were retried");
+    }
     for (String host : hosts) {
       worker.getPublisher().subscribe(new CountingSubscriber(host + "|virt|VM_status|*"));
     }
   }
 
+  /**
+   * A cold JVM's first TLS handshakes can take longer than the engine's client waits for one (see
+   * OvirtClientComparison): a few handshakes with the same key material first.
+   */
+  private void warmTls(int port) throws Exception {
+    SSLSocketFactory factory = BenchTls.engineContext(pki).getSocketFactory();
+    for (int i = 0; i < 20; i++) {
+      try (SSLSocket socket = (SSLSocket) factory.createSocket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 60_000);
+        socket.setSoTimeout(60_000);
+        socket.startHandshake();
+      }
+    }
+  }
+
   private JsonRpcClient connectOne(String host, int port) throws Exception {
     ReactorClient reactorClient = reactor.createClient(host, port);
+    try {
+      return connectOne(reactorClient);
+    } catch (Exception e) {
+      reactorClient.close();
+      throw e;
+    }
+  }
+
+  private JsonRpcClient connectOne(ReactorClient reactorClient) throws Exception {
     StompClientPolicy policy = new StompClientPolicy(60_000, 3, HEART_BEAT_MS, IOException.class,
         VdsmDestinations.REQUESTS, VdsmDestinations.RESPONSES);
     policy.setEventQueue(VdsmDestinations.EVENTS);
