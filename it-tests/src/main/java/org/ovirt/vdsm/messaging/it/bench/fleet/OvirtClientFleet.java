@@ -44,7 +44,7 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
  */
 final class OvirtClientFleet implements FleetClient {
   private static final int HEART_BEAT_MS = 10_000;
-  private static final int CONNECT_THREADS = 4;
+  private static final int CONNECT_THREADS = 1;
   /** Attempts per host: on a loaded machine a handshake can outlast what the client waits for one. */
   private static final int CONNECT_ATTEMPTS = 3;
 
