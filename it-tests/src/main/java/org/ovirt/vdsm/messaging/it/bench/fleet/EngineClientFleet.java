@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,12 +23,14 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
  * certificate of {@code localhost}.
  */
 final class EngineClientFleet implements FleetClient {
-  private static final int WAVE = 100;
+  private static final int WAVE = 50;
+  private static final int CONNECT_ATTEMPTS = 3;
   private static final RpcCall GET_STATS = RpcCall.of("Host.getStats");
 
   private final EngineClientFactory factory;
   private final List<HostClient> clients = new ArrayList<>();
   private final LongAdder events = new LongAdder();
+  private int connectRetries;
 
   EngineClientFleet(PkiLayout pki) throws Exception {
     requireNonNull(pki, "pki");
@@ -48,16 +51,38 @@ final class EngineClientFleet implements FleetClient {
   @Override
   public void connect(List<String> hosts, int port) throws Exception {
     for (int from = 0; from < hosts.size(); from += WAVE) {
+      List<String> names = hosts.subList(from, Math.min(hosts.size(), from + WAVE));
       List<CompletableFuture<HostClient>> wave = new ArrayList<>();
-      for (String host : hosts.subList(from, Math.min(hosts.size(), from + WAVE))) {
+      for (String host : names) {
         wave.add(factory.connect(host, port));
       }
-      for (CompletableFuture<HostClient> f : wave) {
-        HostClient client = f.get(120, TimeUnit.SECONDS);
+      for (int i = 0; i < wave.size(); i++) {
+        HostClient client;
+        try {
+          client = wave.get(i).get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          client = retry(names.get(i), port, e);
+        }
         client.subscribe(client.host() + "|virt|VM_status|*", e -> events.increment());
         clients.add(client);
       }
     }
+    if (connectRetries > 0) {
+      System.out.println("engine-client: " + connectRetries + " connection attempts failed and were retried");
+    }
+  }
+
+  /** On a loaded machine a handshake can outlast the host's handshake timeout: two more attempts. */
+  private HostClient retry(String host, int port, ExecutionException first) throws Exception {
+    for (int attempt = 2; attempt <= CONNECT_ATTEMPTS; attempt++) {
+      connectRetries++;
+      try {
+        return factory.connect(host, port).get(120, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        first.addSuppressed(e);
+      }
+    }
+    throw first;
   }
 
   @Override
