@@ -72,7 +72,11 @@ final class EngineClientFleet implements FleetClient {
     }
   }
 
-  /** On a loaded machine a handshake can outlast the host's handshake timeout: two more attempts. */
+  /**
+   * On a loaded machine a handshake can outlast the host's handshake timeout: two more attempts,
+   * then a client that keeps connecting in the background by the reconnect policy (counted; it
+   * shows as not open).
+   */
   private HostClient retry(String host, int port, ExecutionException first) throws Exception {
     for (int attempt = 2; attempt <= CONNECT_ATTEMPTS; attempt++) {
       connectRetries++;
@@ -82,7 +86,8 @@ final class EngineClientFleet implements FleetClient {
         first.addSuppressed(e);
       }
     }
-    throw first;
+    System.out.println("engine-client: " + host + " not connected after " + CONNECT_ATTEMPTS + " attempts: " + first.getCause());
+    return factory.open(host, port);
   }
 
   @Override

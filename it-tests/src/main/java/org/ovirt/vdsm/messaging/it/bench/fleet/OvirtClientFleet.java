@@ -86,17 +86,8 @@ final class OvirtClientFleet implements FleetClient {
       for (int i = 0; i < hosts.size(); i++) {
         int index = i;
         done.add(connectors.submit(() -> {
-          for (int attempt = 1; ; attempt++) {
-            try {
-              made[index] = connectOne(hosts.get(index), port);
-              return null;
-            } catch (Exception e) {
-              if (attempt == CONNECT_ATTEMPTS) {
-                throw e;
-              }
-              connectRetries.increment();
-            }
-          }
+          made[index] = connectOne(hosts.get(index), port);
+          return null;
         }));
       }
       for (Future<?> f : done) {
@@ -129,25 +120,31 @@ final class OvirtClientFleet implements FleetClient {
     }
   }
 
+  /**
+   * Connects as the engine does, with room for a loaded machine: up to {@value #CONNECT_ATTEMPTS}
+   * attempts (each with the client's own retries); a host still not connected keeps its client,
+   * which connects again on the next call (as the engine's clients do), and shows as not open.
+   */
   private JsonRpcClient connectOne(String host, int port) throws Exception {
     ReactorClient reactorClient = reactor.createClient(host, port);
-    try {
-      return connectOne(reactorClient);
-    } catch (Exception e) {
-      reactorClient.close();
-      throw e;
-    }
-  }
-
-  private JsonRpcClient connectOne(ReactorClient reactorClient) throws Exception {
     StompClientPolicy policy = new StompClientPolicy(60_000, 3, HEART_BEAT_MS, IOException.class,
         VdsmDestinations.REQUESTS, VdsmDestinations.RESPONSES);
     policy.setEventQueue(VdsmDestinations.EVENTS);
     reactorClient.setClientPolicy(policy);
     JsonRpcClient client = worker.register(reactorClient);
     client.setRetryPolicy(new ClientPolicy(30_000, 3, HEART_BEAT_MS, IOException.class));
-    reactorClient.connect();
     clients.add(client);
+    for (int attempt = 1; attempt <= CONNECT_ATTEMPTS; attempt++) {
+      try {
+        reactorClient.connect();
+        return client;
+      } catch (Exception e) {
+        connectRetries.increment();
+        if (attempt == CONNECT_ATTEMPTS) {
+          System.out.println("vdsm-jsonrpc-java: " + host + " not connected after " + CONNECT_ATTEMPTS + " attempts: " + e);
+        }
+      }
+    }
     return client;
   }
 
