@@ -37,7 +37,7 @@ import org.ovirt.vdsm.messaging.tls.PkiLayout;
  * (engine-client holding three hosts, polled by {@link StatsPoller}) gets both answers and events
  * from a real host over mutual TLS on loopback.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FleetPiecesTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
