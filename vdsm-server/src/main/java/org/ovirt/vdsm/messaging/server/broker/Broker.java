@@ -110,6 +110,20 @@ public final class Broker {
   }
 
   /**
+   * The subscriptions made to topic {@code destination} itself (not those to its ancestors, not a
+   * queue's consumers), a snapshot in no particular order. For code that addresses each subscriber
+   * on its own (a simulated fleet sending every connection its own events, say) rather than
+   * publishing to all of them.
+   */
+  public List<Subscription> topicSubscribers(String destination) {
+    requireNonNull(destination, "destination");
+    synchronized (lock) {
+      Set<Subscription> subs = topics.get(destination);
+      return subs == null ? List.of() : List.copyOf(subs);
+    }
+  }
+
+  /**
    * Ends the session's subscription {@code id}; its unacknowledged queue messages go to other
    * subscribers.
    *

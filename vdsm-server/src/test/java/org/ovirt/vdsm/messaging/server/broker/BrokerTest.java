@@ -71,6 +71,18 @@ class BrokerTest {
   }
 
   @Test
+  void topicSubscribersListsOnlyThatTopicsOwnSubscriptionsUntilTheyEnd() {
+    Subscription own = broker.subscribe(a, "1", "jms.queue.events", AckMode.AUTO);
+    broker.subscribe(b, "1", "jms.queue", AckMode.AUTO);
+    broker.subscribe(b, "2", "work.queue", AckMode.AUTO);
+    assertThat(broker.topicSubscribers("jms.queue.events")).containsExactly(own);
+    assertThat(broker.topicSubscribers("work.queue")).isEmpty();
+    assertThat(broker.topicSubscribers("nobody.here")).isEmpty();
+    broker.disconnected(a);
+    assertThat(broker.topicSubscribers("jms.queue.events")).isEmpty();
+  }
+
+  @Test
   void queueDeliversEachMessageToOneSubscriberRoundRobin() {
     broker.subscribe(a, "1", "work.queue", AckMode.AUTO);
     broker.subscribe(b, "1", "work.queue", AckMode.AUTO);

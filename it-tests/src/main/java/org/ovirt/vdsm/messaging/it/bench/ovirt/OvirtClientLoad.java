@@ -3,9 +3,6 @@ package org.ovirt.vdsm.messaging.it.bench.ovirt;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.ovirt.vdsm.jsonrpc.client.JsonRpcClient;
@@ -24,13 +17,11 @@ import org.ovirt.vdsm.jsonrpc.client.JsonRpcResponse;
 import org.ovirt.vdsm.jsonrpc.client.RequestBuilder;
 import org.ovirt.vdsm.jsonrpc.client.internal.ClientPolicy;
 import org.ovirt.vdsm.jsonrpc.client.internal.ResponseWorker;
-import org.ovirt.vdsm.jsonrpc.client.reactors.ManagerProvider;
 import org.ovirt.vdsm.jsonrpc.client.reactors.Reactor;
 import org.ovirt.vdsm.jsonrpc.client.reactors.ReactorClient;
 import org.ovirt.vdsm.jsonrpc.client.reactors.ReactorFactory;
 import org.ovirt.vdsm.jsonrpc.client.reactors.ReactorType;
 import org.ovirt.vdsm.jsonrpc.client.reactors.stomp.StompClientPolicy;
-import org.ovirt.vdsm.messaging.tls.Pem;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
 
 /**
@@ -54,7 +45,7 @@ final class OvirtClientLoad implements AutoCloseable {
 
   OvirtClientLoad(PkiLayout pki) throws Exception {
     requireNonNull(pki, "pki");
-    reactor = ReactorFactory.getReactor(managers(pki), ReactorType.STOMP);
+    reactor = ReactorFactory.getReactor(OvirtTls.managers(pki), ReactorType.STOMP);
     worker = ReactorFactory.getWorker(4);
   }
 
@@ -114,31 +105,6 @@ final class OvirtClientLoad implements AutoCloseable {
     if (r.getError() != null || r.getResult() == null || !r.getResult().asBoolean()) {
       throw new IllegalStateException("Host.ping2 was not answered true: " + r.getError());
     }
-  }
-
-  private static ManagerProvider managers(PkiLayout pki) throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("engine", Pem.readPrivateKey(pki.engineKey()), new char[0],
-        Pem.readCertificates(pki.engineCert()).toArray(Certificate[]::new));
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", Pem.readCertificate(pki.caCert()));
-    return new ManagerProvider() {
-      @Override
-      public KeyManager[] getKeyManagers() throws GeneralSecurityException {
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
-        return kmf.getKeyManagers();
-      }
-
-      @Override
-      public TrustManager[] getTrustManagers() throws GeneralSecurityException {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        return tmf.getTrustManagers();
-      }
-    };
   }
 
   @Override
