@@ -3,6 +3,7 @@ package org.ovirt.vdsm.messaging.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
@@ -21,6 +22,7 @@ import org.ovirt.vdsm.messaging.server.guard.GuardSettings;
 import org.ovirt.vdsm.messaging.server.rpc.MethodRegistry;
 import org.ovirt.vdsm.messaging.testing.RawStompClient;
 import org.ovirt.vdsm.messaging.testing.RawStompClient.Frame;
+import org.ovirt.vdsm.messaging.transport.NettyTransport;
 
 /**
  * Attacks of issue 12 on what the host holds over time and in total: frames begun and never
@@ -143,6 +145,50 @@ class ServerBudgetAttackTest {
         assertThat(answer.command()).isEqualTo("MESSAGE");
         assertThat(JsonParser.parseString(answer.bodyText()).getAsJsonObject().get("result").getAsString()).hasSize(3_000_000);
       }
+    }
+  }
+
+  @Test
+  void aPeerReadingAt8KilobytesASecondIsNotCutAndIsCutOnceItStops() throws Exception {
+    // The host's send buffer auto-tunes to 4 MiB; epoll reports the socket writable again only after
+    // a third of it drained, which at 8 KB/s takes minutes, so Netty sees no progress. The guard
+    // asks the kernel whether it sent new data and got it acknowledged (native transport only;
+    // with NIO such a reader is cut). The reader's small receive buffer makes its kernel open the
+    // window every 0.7 s or so; with default buffers it opens it every 128 KiB read (16 s at 8 KB/s).
+    assumeTrue(NettyTransport.best() == NettyTransport.EPOLL, "needs the native epoll transport");
+    Duration timeout = Duration.ofSeconds(2);
+    try (TestHost host = host(g -> g.withSlowReaderTimeout(timeout));
+        RawStompClient slow = session(new RawStompClient(host.address, READ, 4096))) {
+      StringBuilder calls = new StringBuilder();
+      for (int i = 0; i < 20; i++) {
+        calls.append(call("Host.bigResult", i)); // 60 MB of answers, far past the socket buffers
+      }
+      slow.send(calls.toString());
+      // Read at 8 KB/s until the host holds more than its socket takes (the guard is watching from
+      // then on), then for eight timeouts more: a cut (a look without progress, then 5 s of grace for
+      // the ERROR) would come well within them.
+      long start = System.nanoTime();
+      long watchedSince = 0;
+      long read = 0;
+      while (watchedSince == 0 || System.nanoTime() - watchedSince < timeout.multipliedBy(8).toNanos()) {
+        for (int i = 0; i < 1024; i++) {
+          assertThat(slow.readByte()).as("end of stream after %d bytes", read).isNotNegative();
+        }
+        read += 1024;
+        assertThat(host.server.budgets().connections()).as("still connected after %d bytes", read).isEqualTo(1);
+        if (watchedSince == 0 && host.server.budgets().pendingWriteBytes() > 8 * 1024 * 1024) {
+          watchedSince = System.nanoTime();
+        }
+        assertThat(watchedSince != 0 || System.nanoTime() - start < WAIT.toNanos())
+            .as("8 MiB of answers waiting within %s", WAIT).isTrue();
+        TimeUnit.MILLISECONDS.sleep(125); // the pace of a slow reader, not a synchronisation
+      }
+      long stopped = System.nanoTime();
+      await().atMost(WAIT).until(() -> host.server.budgets().connections() == 0);
+      long cutAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+      // Two looks at most (the first may come just before it stopped), then the ERROR's grace.
+      assertThat(cutAfterMs).as("cut after it stopped reading")
+          .isLessThan(timeout.multipliedBy(2).plusSeconds(5 + 5).toMillis());
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,13 @@ class SoakTest {
             .withLimits(c.stomp().limits().withMaxBodyBytes((int) MIB)).withMaxPendingWriteBytes(2 * MIB)),
         SimulationSettings.defaults().withTaskDuration(Duration.ofMillis(200))));
     host.server.methods().register("Host.getNetworkCapabilities", List.of(), p -> SoakOperations.networkCapabilities());
-    SSLSocketFactory tls = host.engineSslContext().getSocketFactory();
+    // The one-shot HTTPS connections and the broker load share this JDK context. Its client session
+    // cache keeps every session (two per connection with TLS 1.3 tickets) for 24 h, up to 20,480
+    // (javax.net.ssl.sessionCacheSize): about 28 MiB of heap that took 25 minutes to fill in a 30-minute
+    // run, the heap growth of the test itself. Bounded here so that the heap trend is the host's.
+    SSLContext engineTls = host.engineSslContext();
+    engineTls.getClientSessionContext().setSessionCacheSize(256);
+    SSLSocketFactory tls = engineTls.getSocketFactory();
     SoakOperations ops = new SoakOperations(host.address, tls);
 
     EngineClientFactory engine = keep(EngineClientFactory.builder().pki(host.pki).defaultTimeout(SoakOperations.WAIT).build());
@@ -134,10 +141,17 @@ class SoakTest {
     drivers.start("broker", brokerLoad::step);
 
     List<ResourceSample> samples = new ArrayList<>();
+    String mostThreads = "";
+    int mostThreadsCount = 0;
     long end = System.nanoTime() + duration.toNanos();
     while (System.nanoTime() < end) {
       SoakDrivers.pause(Math.min(interval.toMillis(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
-      samples.add(sampler.sample());
+      ResourceSample sample = sampler.sample();
+      samples.add(sample);
+      if (sample.threads() > mostThreadsCount) { // which threads a peak is made of, for the report
+        mostThreadsCount = sample.threads();
+        mostThreads = "t=" + sample.elapsedMs() / 1000 + " s: " + ResourceSampler.threadCensus();
+      }
     }
     List<String> stuck = drivers.stop(SoakOperations.WAIT.toMillis() + 30_000);
     resources.remove(brokerLoad);
@@ -147,7 +161,8 @@ class SoakTest {
     assertThat(flaky.pendingCalls()).isZero();
     assertThat(xmlRpc.pendingCalls()).isZero();
 
-    String report = report(duration, baseline, samples) + "\nThreads at the end of the load: " + ResourceSampler.threadCensus() + "\n";
+    String report = report(duration, baseline, samples) + "\nThreads at the end of the load: " + ResourceSampler.threadCensus()
+        + "\nThreads at the sample with the most (" + mostThreadsCount + ", " + mostThreads + ")\n";
     System.out.println(report);
     Files.writeString(Path.of("target", "soak-report-" + duration.toSeconds() + "s.md"), report);
 

@@ -19,12 +19,15 @@ import org.slf4j.LoggerFactory;
  * when nothing at all arrived from the peer for the receive interval times a grace factor. On a dead
  * peer it fires {@link #PEER_SILENT} before closing.
  *
- * <p>Place it between the transport (TLS) and the STOMP codec, before the frame decoder: every read
- * and every flush passing it counts as traffic, and its heart-beat EOL (one {@code \n}) goes straight
- * to the transport. A read or a flush costs one clock read; the timing itself is done by the event
- * loop's shared {@code HeartBeatWheel}, one periodic task for all the channels of the loop. The
- * channel joins the wheel when it is active and the handler is in place, and leaves it when it
- * becomes inactive or the handler is removed.
+ * <p>Place it between the transport (TLS) and the STOMP codec, before the frame decoder: every
+ * flush passing it counts as traffic, and its heart-beat EOL (one {@code \n}) goes straight to the
+ * transport. The peer's liveness is judged on raw bytes: the handler puts a {@link PeerReadClock}
+ * first in the pipeline, before TLS, so a byte counts when it leaves the socket, not when its TLS
+ * record is complete; and time during which this side does not read (its {@code autoRead} off
+ * under back-pressure) never counts against the peer. A read or a flush costs one clock read; the
+ * timing itself is done by the event loop's shared {@code HeartBeatWheel}, one periodic task for all
+ * the channels of the loop. The channel joins the wheel when it is active and the handler is in
+ * place, and leaves it when it becomes inactive or the handler is removed.
  */
 public final class StompHeartBeatHandler extends ChannelDuplexHandler {
   private static final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(StompHeartBeatHandler.class));
@@ -55,8 +58,8 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
   private ChannelHandlerContext ctx;
   private HeartBeatWheel wheel;
   private Ticker ticker;
+  private PeerReadClock reads;
   private long lastWriteNanos;
-  private long lastReadNanos;
 
   /**
    * @param negotiated the intervals in force (see {@link HeartBeat#negotiate})
@@ -94,14 +97,11 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
   @Override
   public void handlerRemoved(ChannelHandlerContext context) {
     leave();
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext context, Object msg) throws Exception {
-    if (ticker != null) {
-      lastReadNanos = ticker.nanoTime();
+    // Taken out with the handler that installed it, but not while a closed channel's pipeline is
+    // being torn down (that removes every handler in its own order).
+    if (reads != null && context.channel().isActive() && context.pipeline().context(reads) != null) {
+      context.pipeline().remove(reads);
     }
-    context.fireChannelRead(msg);
   }
 
   @Override
@@ -118,10 +118,15 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
     }
     wheel = HeartBeatWheel.of(ctx.executor());
     ticker = wheel.ticker();
-    long now = ticker.nanoTime();
-    lastWriteNanos = now;
-    lastReadNanos = now;
-    wheel.add(entry, nextDeadline());
+    if (deadPeerNanos > 0) {
+      reads = ctx.pipeline().get(PeerReadClock.class);
+      if (reads == null) {
+        reads = new PeerReadClock(ticker);
+        ctx.pipeline().addFirst(PeerReadClock.NAME, reads);
+      }
+    }
+    lastWriteNanos = ticker.nanoTime();
+    wheel.add(entry, nextDeadline(lastWriteNanos));
   }
 
   private void leave() {
@@ -135,11 +140,14 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
     if (!ctx.channel().isActive()) {
       return -1;
     }
-    if (deadPeerNanos > 0 && nowNanos - lastReadNanos >= deadPeerNanos) {
+    if (deadPeerNanos > 0 && reads.silentNanos(ctx, nowNanos) >= deadPeerNanos) {
       log.warn(
-          "{}: no data or heart-beat from the peer for {} ms, closing the connection",
+          "{}: no data or heart-beat from the peer for {} ms, closing the connection"
+              + " (last byte read from the socket {} ms ago, timer {} ms late)",
           ctx.channel().remoteAddress(),
-          deadPeerTimeoutMs);
+          deadPeerTimeoutMs,
+          TimeUnit.NANOSECONDS.toMillis(nowNanos - reads.lastNanos()),
+          TimeUnit.NANOSECONDS.toMillis(nowNanos - reads.lastNanos() - deadPeerNanos));
       ctx.fireUserEventTriggered(PEER_SILENT);
       ctx.close();
       return -1;
@@ -148,16 +156,20 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
       lastWriteNanos = nowNanos;
       ctx.writeAndFlush(HEART_BEAT.duplicate(), ctx.voidPromise());
     }
-    return nextDeadline();
+    return nextDeadline(nowNanos);
   }
 
-  private long nextDeadline() {
+  /**
+   * The next instant the wheel must look: a heart-beat due, or the peer's silence reaching the
+   * limit (while reads are paused, one full limit from now: resuming restarts the peer's clock).
+   */
+  private long nextDeadline(long nowNanos) {
     long next = Long.MAX_VALUE;
     if (sendAfterNanos > 0) {
       next = lastWriteNanos + sendAfterNanos;
     }
     if (deadPeerNanos > 0) {
-      next = Math.min(next, lastReadNanos + deadPeerNanos);
+      next = Math.min(next, nowNanos - reads.silentNanos(ctx, nowNanos) + deadPeerNanos);
     }
     return next;
   }

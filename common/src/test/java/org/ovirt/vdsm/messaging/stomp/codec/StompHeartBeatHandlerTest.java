@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -21,8 +23,8 @@ class StompHeartBeatHandlerTest {
   private final List<Object> events = new ArrayList<>();
   private EmbeddedChannel ch;
 
-  private EmbeddedChannel channel(long sendMs, long receiveMs) {
-    ch = new EmbeddedChannel();
+  private EmbeddedChannel channel(long sendMs, long receiveMs, ChannelHandler... before) {
+    ch = new EmbeddedChannel(before);
     ch.freezeTime();
     ch.pipeline().addLast(StompHeartBeatHandler.NAME,
         new StompHeartBeatHandler(new HeartBeat.Negotiated(sendMs, receiveMs), 1.5));
@@ -143,6 +145,70 @@ class StompHeartBeatHandlerTest {
     assertThat(events).isEmpty();
   }
 
+  /** Holds bytes until a whole "record" of {@code size} bytes came, as a TLS handler does. */
+  private static final class RecordAssembler extends ByteToMessageDecoder {
+    private final int size;
+
+    RecordAssembler(int size) {
+      this.size = size;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+      if (in.readableBytes() >= size) {
+        out.add(in.readRetainedSlice(size));
+      }
+    }
+  }
+
+  @Test
+  void aPeerWhoseRecordIsStillArrivingIsAlive() {
+    // A 16 KiB TLS record on a slow link: its bytes come for longer than the grace, nothing is
+    // decrypted until the last one. Judged on decrypted data, this peer was declared dead.
+    channel(0, 1_000, new RecordAssembler(16_384));
+    assertThat(ch.pipeline().first()).isInstanceOf(PeerReadClock.class);
+    for (int i = 0; i < 10; i++) {
+      advance(1_400);
+      ch.writeInbound(Unpooled.copiedBuffer("x", US_ASCII));
+    }
+    assertThat(ch.isActive()).isTrue();
+    assertThat(events).isEmpty();
+    advance(1_480);
+    assertThat(ch.isActive()).isTrue();
+    advance(40);
+    assertThat(events).containsExactly(StompHeartBeatHandler.PEER_SILENT);
+    assertThat(ch.isActive()).isFalse();
+  }
+
+  @Test
+  void timeWhileWeDoNotReadDoesNotCountAgainstThePeer() {
+    channel(0, 1_000);
+    advance(1_000);
+    ch.config().setAutoRead(false); // back-pressure: this side stops reading
+    advance(10_000);
+    assertThat(ch.isActive()).isTrue();
+    assertThat(events).isEmpty();
+    ch.config().setAutoRead(true); // the peer's clock starts again now, with a full allowance
+    advance(1_480);
+    assertThat(ch.isActive()).isTrue();
+    assertThat(events).isEmpty();
+    advance(40);
+    assertThat(events).containsExactly(StompHeartBeatHandler.PEER_SILENT);
+    assertThat(ch.isActive()).isFalse();
+  }
+
+  @Test
+  void aPauseOfOurReadsThatEndsBetweenTwoLooksDoesNotCountEither() {
+    channel(0, 1_000);
+    advance(1_000);
+    ch.config().setAutoRead(false);
+    ch.advanceTimeBy(400, TimeUnit.MILLISECONDS); // no tick runs during the pause
+    ch.config().setAutoRead(true);
+    advance(1_000); // 2.4 s since the last byte, 1 s of it while reading
+    assertThat(ch.isActive()).isTrue();
+    assertThat(events).isEmpty();
+  }
+
   @Test
   void aClosedChannelLeavesTheWheelAndTheWheelGoes() {
     channel(1_000, 1_000);
@@ -158,6 +224,7 @@ class StompHeartBeatHandlerTest {
     channel(1_000, 1_000);
     ch.pipeline().remove(StompHeartBeatHandler.NAME);
     assertThat(HeartBeatWheel.wheelOf(ch.eventLoop())).isNull();
+    assertThat(ch.pipeline().get(PeerReadClock.class)).isNull();
     advance(5_000);
     assertThat(ch.isActive()).isTrue();
     assertThat(written()).isEmpty();

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * <p>Frames handed over by a network thread are counted in bytes: above {@code highWaterBytes} of
  * unparsed frames the lane stops reading from that channel ({@code autoRead} off) until the backlog
  * is down to half of it, so a host that sends faster than the client can parse is held back by TCP
- * instead of filling the heap.
+ * instead of filling the heap. Lanes reading from one channel share its pause ({@link ReadPauses}):
+ * it reads again when no lane is over its mark. (The heart-beat handler does not count the time reads
+ * are paused against the host.)
  */
 public final class SerialLane implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialLane.class);
@@ -65,7 +67,7 @@ public final class SerialLane implements Executor {
       }
     });
     if (backlog > highWaterBytes && paused.compareAndSet(null, channel)) {
-      channel.config().setAutoRead(false);
+      ReadPauses.hold(channel);
       log.debug("{}: {} bytes not parsed yet, pausing reads", name, backlog);
       // The backlog may have drained while pausing: do not stay paused with nothing left to resume us.
       if (backlogBytes.get() <= highWaterBytes / 2) {
@@ -89,7 +91,7 @@ public final class SerialLane implements Executor {
   private void resume() {
     Channel ch = paused.getAndSet(null);
     if (ch != null) {
-      ch.eventLoop().execute(() -> ch.config().setAutoRead(true));
+      ch.eventLoop().execute(() -> ReadPauses.release(ch));
     }
   }
 

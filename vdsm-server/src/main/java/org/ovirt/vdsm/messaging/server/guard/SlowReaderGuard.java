@@ -13,6 +13,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.ovirt.vdsm.messaging.log.RateLimitedLog;
+import org.ovirt.vdsm.messaging.transport.KernelSendProgress;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -21,7 +22,13 @@ import org.slf4j.LoggerFactory;
  * waiting) for {@link GuardSettings#slowReaderTimeout()} without the peer taking a single byte. A
  * peer that reads, however large the answer, is never cut. It counts the bytes the socket took,
  * part by part (a large message is written in many parts), and, while the channel is unwritable,
- * looks once per timeout whether that count moved.
+ * looks once per timeout whether that count moved or, with the native epoll transport, whether the
+ * kernel sent new data and got it acknowledged within the timeout ({@link KernelSendProgress}).
+ *
+ * <p>The kernel's view matters for slow readers: with an auto-tuned send buffer (up to 4 MiB) epoll
+ * reports the socket writable again only after a third of it drained, so a reader slower than about
+ * 45 KB/s shows no progress at Netty's level for 30 s. With the NIO transport only Netty's count is
+ * available, and such a reader is cut.
  *
  * <p>At the deadline it fires {@link #SLOW_READER} down the pipeline (the STOMP session answers it
  * with ERROR "slow consumer") and closes the connection {@value #CLOSE_GRACE_SECONDS} s later if
@@ -113,7 +120,9 @@ public final class SlowReaderGuard extends ChannelDuplexHandler {
     if (fired || !ch.isActive() || ch.isWritable()) {
       return; // drained below the low-water mark: a new stall starts a new deadline
     }
-    if (drained != drainedAtLastLook) {
+    long kernelMs = KernelSendProgress.msSinceDataSentAndAcked(ch);
+    boolean kernelProgress = kernelMs >= 0 && kernelMs < TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+    if (drained != drainedAtLastLook || kernelProgress) {
       drainedAtLastLook = drained; // the peer is reading: look again later
       look = ctx.executor().schedule(() -> lookAgain(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
       return;
