@@ -104,6 +104,8 @@ public final class ProtocolDetection {
     /** Ends detection successfully: this handler leaves the pipeline, its bytes go on. */
     void handOver(ChannelHandlerContext ctx) {
       finished = true;
+      // Also done by handlerRemoved0 during the remove below (PIT: removing this call is an
+      // equivalent mutant); kept so the timer is gone before the next stage is in charge.
       cancelTimer();
       ctx.pipeline().remove(this);
     }

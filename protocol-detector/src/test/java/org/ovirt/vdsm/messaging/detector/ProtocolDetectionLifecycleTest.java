@@ -9,6 +9,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
@@ -136,6 +138,65 @@ class ProtocolDetectionLifecycleTest {
     ch.freezeTime();
     ch.writeInbound(Unpooled.copiedBuffer("CONNECT\n", StandardCharsets.ISO_8859_1));
     assertThat(ch.runScheduledPendingTasks()).as("no timer after detection").isEqualTo(-1);
+    ch.finishAndReleaseAll();
+  }
+
+  /** A channel that is not active until the test says so (as a connection still connecting). */
+  private static final class LateActiveChannel extends EmbeddedChannel {
+    boolean active;
+
+    @Override
+    public boolean isActive() {
+      return active && super.isActive();
+    }
+  }
+
+  @Test
+  void aConnectionNotActiveWhenInstalledGetsItsTimerWhenItBecomesActive() {
+    LateActiveChannel ch = new LateActiveChannel();
+    ch.freezeTime();
+    ProtocolDetection.install(ch.pipeline(), settings());
+    List<String> passedOn = new ArrayList<>();
+    ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelActive(ChannelHandlerContext ctx) {
+        passedOn.add("active");
+      }
+    });
+    assertThat(ch.runScheduledPendingTasks()).as("not active: no timer yet").isEqualTo(-1);
+    ch.active = true;
+    ch.pipeline().fireChannelActive();
+    assertThat(passedOn).as("channelActive passed on").containsExactly("active");
+    advance(ch, 5);
+    assertThat(ch.isActive()).as("half the timeout after it became active").isTrue();
+    advance(ch, 6);
+    assertThat(ch.isActive()).as("past the timeout").isFalse();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aFailedDetectionCancelsItsTimerAtOnceEvenWhileTheCloseIsHeld() {
+    // An outbound handler before detection that holds the close, as an SslHandler does until its
+    // close_notify is flushed: the channel is still active, its timer must be gone already.
+    List<String> closes = new ArrayList<>();
+    boolean[] hold = {true};
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime();
+    ch.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+      @Override
+      public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+        closes.add("close");
+        if (!hold[0]) {
+          super.close(ctx, promise);
+        }
+      }
+    });
+    ProtocolDetection.install(ch.pipeline(), settings());
+    ch.writeInbound(Unpooled.copiedBuffer("XYZ\n", StandardCharsets.ISO_8859_1));
+    assertThat(closes).containsExactly("close");
+    assertThat(ch.isActive()).as("the close is held").isTrue();
+    assertThat(ch.runScheduledPendingTasks()).as("no timer once detection failed").isEqualTo(-1);
+    hold[0] = false;
     ch.finishAndReleaseAll();
   }
 

@@ -46,6 +46,11 @@ import org.ovirt.vdsm.messaging.transport.NettyTransport;
  * Detection over real loopback sockets, one port per TLS mode (required, optional, off), with JDK
  * socket clients: TLS and plain text where allowed, closed connections where not, and the
  * handshake and detection timeouts (short ones here) measured.
+ *
+ * <p>Each listener is short only in the timeout a test measures: a TLS handshake on a loaded 2-core
+ * machine (a PIT run, a parallel build) can take longer than {@link #SHORT}, so every listener that
+ * is not there to time out handshakes gives them {@link #READ}, and every listener that is not there
+ * to time out detection gives it {@link #READ}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProtocolDetectionSocketTest {
@@ -59,11 +64,14 @@ class ProtocolDetectionSocketTest {
   static PkiLayout pki;
   static SSLContext engineTls;
   static EventLoopGroup group;
-  static Channel required;
+  /** TLS required; short handshake timeout, patient detection: the handshake timeout is measured. */
+  static Channel requiredShortHandshake;
+  /** TLS required; patient handshake, short detection timeout: the detection timeout after TLS. */
+  static Channel requiredShortDetection;
+  /** TLS optional and off; patient handshake, short detection timeout (plaintext detection). */
   static Channel optional;
   static Channel off;
-  // The tests that only check what is served use listeners with generous timeouts: a TLS handshake
-  // on a loaded 2-core machine can take longer than SHORT, and these tests are not about timeouts.
+  /** Both timeouts patient: what is served, and what is closed at once (not by a timeout). */
   static Channel patientRequired;
   static Channel patientOptional;
 
@@ -89,17 +97,13 @@ class ProtocolDetectionSocketTest {
     }
   }
 
-  private static Channel listen(TlsMode mode, SslContext ssl) {
-    return listen(mode, ssl, SHORT);
-  }
-
-  private static Channel listen(TlsMode mode, SslContext ssl, Duration timeouts) {
+  private static Channel listen(TlsMode mode, SslContext ssl, Duration handshakeTimeout, Duration detectionTimeout) {
     DetectionSettings settings =
         new DetectionSettings(
             mode,
             ssl,
-            timeouts,
-            timeouts,
+            handshakeTimeout,
+            detectionTimeout,
             List.of(
                 CommandLineDetector.stomp(p -> p.addLast(new Echo("stomp"))),
                 CommandLineDetector.http(p -> p.addLast(new Echo("http")))));
@@ -125,16 +129,17 @@ class ProtocolDetectionSocketTest {
     engineTls = JdkSslContexts.engine(pki);
     SslContext server = TlsContexts.server(pki);
     group = NettyTransport.best().newGroup(1, "detector-test", true);
-    required = listen(TlsMode.REQUIRED, server);
-    optional = listen(TlsMode.OPTIONAL, server);
-    off = listen(TlsMode.OFF, null);
-    patientRequired = listen(TlsMode.REQUIRED, server, READ);
-    patientOptional = listen(TlsMode.OPTIONAL, server, READ);
+    requiredShortHandshake = listen(TlsMode.REQUIRED, server, SHORT, READ);
+    requiredShortDetection = listen(TlsMode.REQUIRED, server, READ, SHORT);
+    optional = listen(TlsMode.OPTIONAL, server, READ, SHORT);
+    off = listen(TlsMode.OFF, null, READ, SHORT);
+    patientRequired = listen(TlsMode.REQUIRED, server, READ, READ);
+    patientOptional = listen(TlsMode.OPTIONAL, server, READ, READ);
   }
 
   @AfterAll
   static void stop() {
-    for (Channel c : new Channel[] {required, optional, off, patientRequired, patientOptional}) {
+    for (Channel c : new Channel[] {requiredShortHandshake, requiredShortDetection, optional, off, patientRequired, patientOptional}) {
       if (c != null) {
         c.close().syncUninterruptibly();
       }
@@ -201,9 +206,12 @@ class ProtocolDetectionSocketTest {
 
   @Test
   void requiredClosesPlaintext() throws Exception {
-    try (Socket s = plain(required)) {
+    try (Socket s = plain(patientRequired)) {
+      long start = System.nanoTime();
       s.getOutputStream().write(STOMP.getBytes(StandardCharsets.ISO_8859_1));
       assertThat(closedByServer(s)).isTrue();
+      // refused at its first byte, not by a timeout
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(READ.toMillis() / 2);
     }
     try (SSLSocket s = tls(patientRequired)) {
       assertThat(send(s, STOMP, "stomp|" + STOMP)).isEqualTo("stomp|" + STOMP);
@@ -242,7 +250,7 @@ class ProtocolDetectionSocketTest {
 
   @Test
   void silentTlsClientIsClosedAtTheDetectionTimeoutAfterItsHandshake() throws Exception {
-    try (SSLSocket s = tls(required)) {
+    try (SSLSocket s = tls(requiredShortDetection)) {
       s.startHandshake();
       long handshakeDone = System.nanoTime();
       assertThat(closedByServer(s)).isTrue();
@@ -255,7 +263,7 @@ class ProtocolDetectionSocketTest {
 
   @Test
   void unfinishedHandshakeIsClosedAtTheHandshakeTimeout() throws Exception {
-    try (Socket s = plain(required)) {
+    try (Socket s = plain(requiredShortHandshake)) {
       long start = System.nanoTime();
       s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01});
       assertThat(closedByServer(s)).isTrue();
@@ -277,11 +285,12 @@ class ProtocolDetectionSocketTest {
 
   @Test
   void unknownProtocolIsClosedAtOnce() throws Exception {
-    try (Socket s = plain(optional)) {
+    try (Socket s = plain(patientOptional)) {
       long start = System.nanoTime();
       s.getOutputStream().write("SSH-2.0-OpenSSH_9.2\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(closedByServer(s)).isTrue();
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(SHORT.toMillis());
+      // well before the 10 s detection timeout: refused when the bytes arrived
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(READ.toMillis() / 2);
     }
   }
 }
