@@ -32,7 +32,8 @@ class TypedSuccessDecodeTest {
       "{\"jsonrpc\":\"2.0\",\"id\":\"call-1\",\"result\":{\"n\":7,\"names\":[\"a\"]}}",
       "{\"id\":\"call-1\",\"result\":{\"n\":7,\"names\":[\"a\"]},\"jsonrpc\":\"2.0\"}",
       "{\"result\":{\"names\":[\"a\"],\"n\":7},\"jsonrpc\":\"2.0\",\"id\":\"call-1\"}",
-      " {\n \"jsonrpc\" : \"2.0\" , \"result\" : {\"n\":7,\"names\":[\"a\"]} , \"id\" : \"call-1\" \n} \n"})
+      " {\n \"jsonrpc\" : \"2.0\" , \"result\" : {\"n\":7,\"names\":[\"a\"]} , \"id\" : \"call-1\" \n} \n",
+      "\t\r\n {\"jsonrpc\":\"2.0\",\"result\":{\"n\":7,\"names\":[\"a\"]},\"id\":\"call-1\"}"})
   void readsThePlainAnswerInAnyMemberOrder(String body) {
     assertThat(typed(body)).isEqualTo(List.of(ID, new Count(7, List.of("a"))));
   }
@@ -42,7 +43,7 @@ class TypedSuccessDecodeTest {
     assertThat(typed("{\"jsonrpc\":\"2.0\",\"result\":null,\"id\":\"call-1\"}")).isEqualTo(List.of(ID, "null"));
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {
       "[{\"jsonrpc\":\"2.0\",\"result\":{\"n\":7},\"id\":\"call-1\"}]",
       "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":1,\"message\":\"x\"},\"id\":\"call-1\"}",
@@ -60,9 +61,28 @@ class TypedSuccessDecodeTest {
       "{\"jsonrpc\":\"2.0\",\"result\":[7],\"id\":\"call-1\"}",
       "{\"jsonrpc\":\"2.0\",\"method\":\"Host.ping2\",\"id\":\"call-1\"}",
       "{\"jsonrpc\":\"2.0\",\"result\":{\"n\":7},\"id\":\"call\\u002d1\"}",
-      "\"just a string\""})
+      "\"just a string\"",
+      // the version as a number reads as the text "2.0" with nextString: the kind is checked first
+      "{\"jsonrpc\":2.0,\"result\":{\"n\":7},\"id\":\"call-1\"}",
+      "{\"jsonrpc\":\"2.0\",\"jsonrpc\":\"2.0\",\"result\":{\"n\":7},\"id\":\"call-1\"}",
+      "",
+      " \t\r\n",
+      "x{\"jsonrpc\":\"2.0\",\"result\":{\"n\":7},\"id\":\"call-1\"}",
+      "\t[{\"jsonrpc\":\"2.0\",\"result\":{\"n\":7},\"id\":\"call-1\"}]"})
   void leavesEverythingElseToTheGeneralDecoder(String body) {
     assertThat(typed(body)).isNull();
+  }
+
+  @Test
+  void aNumberIdIsNeverTakenForTheStringOfItsDigits() {
+    // nextString would read 1 as "1": the kind of the id is checked first, whatever the caller wants
+    Function<JsonRpcId, Type> anyId = id -> Count.class;
+    assertThat(JsonRpcCodec.decodeTypedSuccess(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"n\":7}}".getBytes(UTF_8), anyId, JsonRpcLimits.DEFAULTS))
+        .isEmpty();
+    assertThat(JsonRpcCodec.decodeTypedSuccess(
+        "{\"jsonrpc\":\"2.0\",\"id\":\"1\",\"result\":{\"n\":7}}".getBytes(UTF_8), anyId, JsonRpcLimits.DEFAULTS))
+        .hasValue(new TypedSuccess(new JsonRpcId.StringId("1"), new Count(7, null)));
   }
 
   @Test
