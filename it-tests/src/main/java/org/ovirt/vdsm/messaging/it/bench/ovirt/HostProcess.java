@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * host), started from a command line, ready once it prints "... listening on ADDRESS:PORT", and
  * measured by its process CPU time from {@code /proc/<pid>/stat}.
  */
-final class HostProcess implements AutoCloseable {
+public final class HostProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile(".*listening on [^:]+:(\\d+).*");
   private static final long CLOCK_TICKS_PER_SECOND = clockTicks();
 
@@ -34,7 +34,7 @@ final class HostProcess implements AutoCloseable {
   }
 
   /** Starts {@code command} and waits up to 60 s for its "listening on" line. */
-  static HostProcess start(String name, List<String> command) throws Exception {
+  public static HostProcess start(String name, List<String> command) throws Exception {
     requireNonNull(name, "name");
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
@@ -67,7 +67,7 @@ final class HostProcess implements AutoCloseable {
     return name;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
@@ -76,7 +76,7 @@ final class HostProcess implements AutoCloseable {
   }
 
   /** User plus system CPU time of the whole process (all its threads) so far, in nanoseconds. */
-  long cpuNanos() throws IOException {
+  public long cpuNanos() throws IOException {
     String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
     // Fields after the command name (which may hold spaces) start after its closing parenthesis.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
