@@ -102,7 +102,7 @@ public final class ClientAlone {
             pki.root().toString(), "10");
         HostProcess echoHost = start("echo", List.of("-Xms256m", "-Xmx256m"), TlsEchoServer.class.getName(),
             pki.root().toString(), String.valueOf(pingAnswer.length));
-        EngineClientFactory factory = EngineClientFactory.builder().pki(pki).build();
+        EngineClientFactory factory = EngineClientFactory.builder().pki(pki).connectTimeout(Duration.ofSeconds(60)).build();
         TlsEcho echo = new TlsEcho(pki, pingFrame.length, echoHost.port(), null)) {
       HostClient client = factory.connect("localhost", host.port()).get(30, TimeUnit.SECONDS);
       RpcCall ping2 = RpcCall.of("Host.ping2");
