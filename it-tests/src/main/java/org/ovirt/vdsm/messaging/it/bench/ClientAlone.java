@@ -122,8 +122,8 @@ public final class ClientAlone {
         .append(Runtime.getRuntime().availableProcessors()).append(" cores, load average at the start ")
         .append(String.format(Locale.ROOT, "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
         .append(". Host CPU: the host process's CPU time (all threads) per call.\n\n");
-    sb.append("| call | in flight | calls/s | p50 µs | p99 µs | p99.9 µs | max µs | client CPU µs/call | client alloc B/call | host CPU µs/call | client GC in the run | load |\n");
-    sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
+    sb.append("| call | in flight | calls/s | p50 µs | p99 µs | p99.9 µs | max µs | client CPU µs/call | client alloc B/call | client CPU split: network loop / answer workers / caller µs/call | host CPU µs/call | client GC in the run | load |\n");
+    sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
     for (int i = 0; i < rows.size(); i++) {
       sb.append(rows.get(i)).append(' ').append(gc.get(i)).append('\n');
     }
@@ -139,6 +139,9 @@ public final class ClientAlone {
       CallDriver.drive(inFlight, call, quick ? Duration.ofSeconds(2) : Duration.ofSeconds(6), null);
       Histogram histogram = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
       CpuMeter cpu = new CpuMeter(CLIENT_THREADS).begin();
+      CpuMeter io = new CpuMeter(List.of("vdsm-client-io", "bench-echo-client")).begin();
+      CpuMeter workers = new CpuMeter(List.of("vdsm-client-worker")).begin();
+      CpuMeter caller = new CpuMeter(List.of("bench-caller")).begin();
       long gcCount0 = gcCount();
       long gcMillis0 = gcMillis();
       long peer0 = peer.cpuNanos();
@@ -154,6 +157,9 @@ public final class ClientAlone {
           + " | " + us(histogram.getValueAtPercentile(99.9)) + " | " + us(histogram.getMaxValue())
           + " | " + Bench.fmt(cpu.elapsedNanos() / (double) calls / 1000)
           + " | " + Bench.fmt(cpu.allocatedBytes() / (double) calls)
+          + " | " + Bench.fmt(io.elapsedNanos() / (double) calls / 1000)
+          + " / " + Bench.fmt(workers.elapsedNanos() / (double) calls / 1000)
+          + " / " + Bench.fmt(caller.elapsedNanos() / (double) calls / 1000)
           + " | " + Bench.fmt(hostMicros) + " |";
       System.err.println(row);
       return row;
