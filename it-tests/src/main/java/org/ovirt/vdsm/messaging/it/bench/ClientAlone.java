@@ -141,7 +141,7 @@ public final class ClientAlone {
       CpuMeter cpu = new CpuMeter(CLIENT_THREADS).begin();
       CpuMeter io = new CpuMeter(List.of("vdsm-client-io", "bench-echo-client")).begin();
       CpuMeter workers = new CpuMeter(List.of("vdsm-client-worker")).begin();
-      CpuMeter caller = new CpuMeter(List.of("bench-caller")).begin();
+      CpuMeter calling = new CpuMeter(List.of("bench-caller")).begin();
       long gcCount0 = gcCount();
       long gcMillis0 = gcMillis();
       long peer0 = peer.cpuNanos();
@@ -159,7 +159,7 @@ public final class ClientAlone {
           + " | " + Bench.fmt(cpu.allocatedBytes() / (double) calls)
           + " | " + Bench.fmt(io.elapsedNanos() / (double) calls / 1000)
           + " / " + Bench.fmt(workers.elapsedNanos() / (double) calls / 1000)
-          + " / " + Bench.fmt(caller.elapsedNanos() / (double) calls / 1000)
+          + " / " + Bench.fmt(calling.elapsedNanos() / (double) calls / 1000)
           + " | " + Bench.fmt(hostMicros) + " |";
       System.err.println(row);
       return row;
