@@ -70,9 +70,6 @@ public final class DirectTransport implements HostTransport {
   private ScheduledFuture<?> connectTimer;
   private ScheduledFuture<?> closeTimer;
   private final LinkedHashSet<OutgoingRequest> waiting = new LinkedHashSet<>();
-  /** A flush of the SENDs written since the last one is queued on the loop. */
-  private boolean flushQueued;
-  private final Runnable flushSends = this::flushSends;
 
   /**
    * @param loop the event loop of every connection of this host
@@ -155,15 +152,7 @@ public final class DirectTransport implements HostTransport {
     switch (phase) {
       case READY -> {
         write(request);
-        if (!flushQueued) {
-          // One flush for every SEND the callers handed over meanwhile: their dispatch tasks are
-          // already queued before this one, so a burst of calls becomes one TLS record and one
-          // system call instead of one per call; a lone call is flushed in this same loop turn.
-          flushQueued = true;
-          if (!execute(flushSends)) {
-            flushSends(); // the loop is shutting down: flush now
-          }
-        }
+        session.flush();
       }
       case CLOSING, CLOSED -> calls.fail(request, closedFailure());
       default -> {
@@ -173,14 +162,6 @@ public final class DirectTransport implements HostTransport {
           waiting.add(request);
         }
       }
-    }
-  }
-
-  /** On the loop: flushes the SENDs written since the last flush. */
-  private void flushSends() {
-    flushQueued = false;
-    if (phase == Phase.READY && session != null) {
-      session.flush();
     }
   }
 
