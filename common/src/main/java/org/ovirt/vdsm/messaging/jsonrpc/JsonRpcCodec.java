@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import org.ovirt.vdsm.messaging.jsonrpc.gson.MessageWriter;
 import org.ovirt.vdsm.messaging.jsonrpc.gson.PayloadReader;
+import org.ovirt.vdsm.messaging.jsonrpc.gson.SmallAnswerScanner;
 import org.ovirt.vdsm.messaging.jsonrpc.gson.TypedResponseReader;
 import org.ovirt.vdsm.messaging.jsonrpc.gson.Utf8Buffer;
 
@@ -119,6 +120,12 @@ public final class JsonRpcCodec {
   public static JsonRpcPayload decode(byte[] utf8, JsonRpcLimits limits) {
     requireNonNull(utf8, "utf8");
     requireNonNull(limits, "limits");
+    // The small answer with a scalar result as our host writes it (most answers an engine gets):
+    // read from the bytes, no JsonReader; anything else goes the general way below.
+    JsonRpcPayload small = limits.maxValues() >= 16 ? SmallAnswerScanner.scan(utf8) : null;
+    if (small != null) {
+      return small;
+    }
     CharsetDecoder decoder =
         UTF_8
             .newDecoder()

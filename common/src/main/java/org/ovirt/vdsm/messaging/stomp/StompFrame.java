@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +63,8 @@ public final class StompFrame {
   /** The value of the first header called {@code name}, or {@code null}. */
   public String header(String name) {
     requireNonNull(name, "name");
-    for (Map.Entry<String, String> h : headers) {
+    for (int i = 0, n = headers.size(); i < n; i++) { // by index: no iterator per lookup
+      Map.Entry<String, String> h = headers.get(i);
       if (h.getKey().equals(name)) {
         return h.getValue();
       }
@@ -158,7 +158,7 @@ public final class StompFrame {
     }
 
     public StompFrame build() {
-      return new StompFrame(command, Collections.unmodifiableList(new ArrayList<>(headers)), body);
+      return new StompFrame(command, List.copyOf(headers), body);
     }
   }
 }

@@ -108,6 +108,7 @@ public final class EngineClientFactory implements AutoCloseable {
             b.maxParseBacklogBytes,
             b.unmatchedResponses,
             threads.group(),
+            threads.deadlines(),
             threads.workers(),
             threads.events(),
             this::closed,

@@ -91,6 +91,10 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
   private int headerBytes;
   private int contentLength = -1;
   private byte[] scratch = new byte[128];
+  /** Header strings decoded lately, by a hash of their bytes (see {@link #recentAscii}); a power of two. */
+  private final String[] recent = new String[16];
+  /** Longer header strings are not remembered. */
+  private static final int RECENT_MAX_LENGTH = 128;
 
   /** Bytes examined while searching for delimiters, for tests of linearity. */
   private long bytesScanned;
@@ -364,14 +368,16 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
 
   private String utf8(byte[] bytes, int offset, int length) {
     boolean ascii = true;
+    int hash = length;
     for (int i = offset, end = offset + length; i < end; i++) {
       if (bytes[i] < 0) {
         ascii = false;
         break;
       }
+      hash = 31 * hash + bytes[i];
     }
     if (ascii) {
-      return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+      return recentAscii(bytes, offset, length, hash);
     }
     try {
       return utf8.reset().decode(ByteBuffer.wrap(bytes, offset, length)).toString();
@@ -379,6 +385,34 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
       throw new StompDecodeException(
           StompDecodeException.MALFORMED_UTF8, "a header is not valid UTF-8 (" + command + " frame)");
     }
+  }
+
+  /**
+   * The ASCII string of those bytes: the one decoded last time when it had the same bytes (header
+   * names, and values such as the destination and subscription, repeat on every frame of a
+   * connection), else a new one, remembered for next time.
+   */
+  private String recentAscii(byte[] bytes, int offset, int length, int hash) {
+    if (length > RECENT_MAX_LENGTH) {
+      return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+    }
+    int slot = (hash ^ (hash >>> 16)) & (recent.length - 1);
+    String known = recent[slot];
+    if (known != null && known.length() == length) {
+      boolean same = true;
+      for (int i = 0; i < length; i++) {
+        if (known.charAt(i) != bytes[offset + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        return known;
+      }
+    }
+    String s = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+    recent[slot] = s;
+    return s;
   }
 
   private static String lenientUtf8(byte[] bytes, int length) {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
+import java.util.List;
 import java.util.Map;
 import org.ovirt.vdsm.messaging.stomp.StompCommand;
 import org.ovirt.vdsm.messaging.stomp.StompFrame;
@@ -124,7 +125,9 @@ public class StompFrameEncoder extends MessageToByteEncoder<Object> {
     boolean escape = command.escapesHeaders();
     String length = Integer.toString(bodyLength);
     boolean lengthWritten = false;
-    for (Map.Entry<String, String> h : frame.headers()) {
+    List<Map.Entry<String, String>> headers = frame.headers();
+    for (int i = 0, n = headers.size(); i < n; i++) { // by index: no iterator per frame
+      Map.Entry<String, String> h = headers.get(i);
       String name = h.getKey();
       if (StompHeaders.CONTENT_LENGTH.equals(name)) {
         if (!lengthWritten) {

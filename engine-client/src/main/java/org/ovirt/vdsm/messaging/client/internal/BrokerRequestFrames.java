@@ -53,16 +53,15 @@ public record BrokerRequestFrames(BrokerDestinations destinations, String replyT
     return frame.body(request.body()).build();
   }
 
-  /** How long the latest unsettled call of {@code request} still waits, by its deadline timer. */
+  /** How long the latest unsettled call of {@code request} still waits, by its deadline. */
   static long remainingMs(OutgoingRequest request) {
     long latest = 0;
     for (OutgoingRequest.Call call : request.calls) {
       if (call.future.isDone()) {
         continue;
       }
-      var timer = call.timer;
-      long left = timer == null ? call.timeoutMs : timer.getDelay(TimeUnit.MILLISECONDS);
-      latest = Math.max(latest, left);
+      long left = TimeUnit.NANOSECONDS.toMillis(call.deadlineNanos - System.nanoTime());
+      latest = Math.max(latest, Math.max(0, left));
     }
     return latest;
   }

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.lang.reflect.Type;
 import java.util.Optional;
 import java.util.function.Supplier;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -54,7 +55,7 @@ public final class CallTracker {
 
   private final String name;
   private final int maxPending;
-  private final EventLoop loop;
+  private final Timer deadlines;
   private final SerialLane answers;
   private final Consumer<JsonRpcResponse> unmatched;
   private final Consumer<OutgoingRequest> unsentSettled;
@@ -73,19 +74,20 @@ public final class CallTracker {
   /**
    * @param name the host client's name, for messages
    * @param maxPending how many calls may wait at once
-   * @param loop runs the deadline timers
+   * @param deadlines runs the deadline timers (a timing wheel shared by the factory's clients:
+   *     arming and cancelling one is a queue operation, no task on an event loop)
    * @param answers completes futures, in order
    * @param unmatched told about answers of this client's calls that match none in flight
    * @param unsentSettled told, on the loop, when a request that was never written has nothing left to send
    */
-  public CallTracker(String name, int maxPending, EventLoop loop, SerialLane answers,
+  public CallTracker(String name, int maxPending, Timer deadlines, SerialLane answers,
       Consumer<JsonRpcResponse> unmatched, Consumer<OutgoingRequest> unsentSettled) {
     this.name = requireNonNull(name, "name");
     if (maxPending < 1) {
       throw new IllegalArgumentException("maxPending must be >= 1");
     }
     this.maxPending = maxPending;
-    this.loop = requireNonNull(loop, "loop");
+    this.deadlines = requireNonNull(deadlines, "deadlines");
     this.answers = requireNonNull(answers, "answers");
     this.unmatched = requireNonNull(unmatched, "unmatched");
     this.unsentSettled = requireNonNull(unsentSettled, "unsentSettled");
@@ -122,8 +124,8 @@ public final class CallTracker {
    * A new message carrying {@code requests} (already reserved), each call with its deadline armed.
    *
    * @param timeouts each request's deadline, in order
-   * @throws java.util.concurrent.RejectedExecutionException when the loop is shut down (the calls
-   *     are then registered: fail the message)
+   * @throws RejectedExecutionException when the deadline wheel is stopped (the factory is closed;
+   *     the calls are then registered: fail the message)
    */
   public OutgoingRequest register(RequestRoute route, byte[] body, String flowId,
       List<JsonRpcRequest> requests, List<Duration> timeouts) {
@@ -149,7 +151,11 @@ public final class CallTracker {
       pending.put(call.id, call);
     }
     for (OutgoingRequest.Call call : request.calls) {
-      call.timer = loop.schedule(() -> timedOut(call), call.timeoutMs, TimeUnit.MILLISECONDS);
+      try {
+        call.timer = deadlines.newTimeout(t -> timedOut(call), call.timeoutMs, TimeUnit.MILLISECONDS);
+      } catch (IllegalStateException e) {
+        throw new RejectedExecutionException("the deadline wheel is stopped", e);
+      }
     }
     return request;
   }
@@ -223,9 +229,9 @@ public final class CallTracker {
     if (!pending.remove(call.id, call)) {
       return false;
     }
-    ScheduledFuture<?> timer = call.timer;
+    Timeout timer = call.timer;
     if (cancelTimer && timer != null) {
-      timer.cancel(false);
+      timer.cancel();
     }
     reserved.decrementAndGet();
     if (call.resultType != null) {
@@ -237,7 +243,7 @@ public final class CallTracker {
     return true;
   }
 
-  /** On the loop: the deadline of {@code call} passed. */
+  /** On the deadline wheel's thread: the deadline of {@code call} passed. */
   private void timedOut(OutgoingRequest.Call call) {
     if (!finish(call, false)) {
       return;

@@ -3,6 +3,7 @@ package org.ovirt.vdsm.messaging.client.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -32,6 +33,7 @@ import org.ovirt.vdsm.messaging.stomp.client.StompConnector;
  * @param parseBacklogBytes unparsed bytes per host above which reading pauses
  * @param unmatchedResponses told about answers that match no call
  * @param group the event loops of all connections
+ * @param deadlines the timing wheel of every call's deadline
  * @param workers parses answers and completes futures (never a network thread)
  * @param events delivers events to subscribers
  * @param closed told when a host client is closed for good
@@ -50,6 +52,7 @@ public record ClientContext(
     long parseBacklogBytes,
     BiConsumer<HostClient, JsonRpcResponse> unmatchedResponses,
     EventLoopGroup group,
+    Timer deadlines,
     Executor workers,
     Executor events,
     Consumer<HostClient> closed,
@@ -63,6 +66,7 @@ public record ClientContext(
     requireNonNull(whileDisconnected, "whileDisconnected");
     requireNonNull(unmatchedResponses, "unmatchedResponses");
     requireNonNull(group, "group");
+    requireNonNull(deadlines, "deadlines");
     requireNonNull(workers, "workers");
     requireNonNull(events, "events");
     requireNonNull(closed, "closed");

@@ -3,11 +3,12 @@ package org.ovirt.vdsm.messaging.client.internal;
 import static java.util.Objects.requireNonNull;
 
 import com.google.gson.JsonElement;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.Timeout;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
 
@@ -27,13 +28,16 @@ public final class OutgoingRequest {
     /** The type the caller wants the result as, or {@code null} for a tree. */
     final Type resultType;
     final long timeoutMs;
-    volatile ScheduledFuture<?> timer;
+    /** When the deadline passes, by {@link System#nanoTime()}. */
+    final long deadlineNanos;
+    volatile Timeout timer;
 
     Call(JsonRpcId id, String method, OutgoingRequest request, long timeoutMs, Type resultType) {
       this.id = id;
       this.method = method;
       this.request = request;
       this.timeoutMs = timeoutMs;
+      this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
       this.resultType = resultType;
     }
   }

@@ -105,7 +105,7 @@ public final class StompHostClient implements HostClient, TransportListener {
     this.loop = ctx.group().next();
     this.answers = new SerialLane(name + " answers", ctx.workers(), ctx.parseBacklogBytes());
     this.eventLane = new SerialLane(name + " events", ctx.workers(), ctx.parseBacklogBytes());
-    this.calls = new CallTracker(name, ctx.maxPendingCalls(), loop, answers,
+    this.calls = new CallTracker(name, ctx.maxPendingCalls(), ctx.deadlines(), answers,
         response -> ctx.unmatchedResponses().accept(this, response), this::forgetUnsent);
     this.events = new EventRouter(host, name, ctx.events(), ctx.eventQueueCapacity(), this::eventInterestChanged);
     this.transport = requireNonNull(transports, "transports").make(name, loop, calls, this);

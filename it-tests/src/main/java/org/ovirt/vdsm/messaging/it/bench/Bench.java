@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -59,8 +58,8 @@ import org.ovirt.vdsm.messaging.transport.NettyTransport;
  * {@code --skip a,b,...} (scenario letters, {@code cpu} or {@code jmh}).
  */
 public final class Bench {
-  private static final List<String> SERVER_THREADS = List.of("vdsm-io", "vdsm-accept", "jsonrpc-");
-  private static final List<String> CLIENT_THREADS = List.of("vdsm-client", "bench-caller", "HttpClient");
+  private static final List<String> SERVER_THREADS = List.of("vdsm-io", "vdsm-accept", "jsonrpc-", "bench-echo-server");
+  private static final List<String> CLIENT_THREADS = List.of("vdsm-client", "bench-caller", "HttpClient", "bench-echo-client");
 
   private final boolean quick;
   private final int hosts;
@@ -169,6 +168,10 @@ public final class Bench {
       report.section("g", "The engine's own client (vdsm-jsonrpc-java 1.7.4, " + OvirtClientComparison.THREADS
           + " threads of sequential Host.ping2) against vdsm-server and a minimal Python asyncio host, separate processes");
       report.note(OvirtClientComparison.run(pki, quick, 2));
+    }
+    if (!skip.contains("h")) {
+      report.section("h", "engine-client alone in a JVM with -Xmx256m, host and echo in processes of their own (issue 13)");
+      report.note(ClientAlone.inChildJvm(pki, quick));
     }
     if (!skip.contains("e")) {
       report.section("e", "Many hosts: one engine-client holding many connections with heart-beats");
@@ -305,19 +308,8 @@ public final class Bench {
   /** Scenario (d): raw TLS echo of the same sizes, the ceiling for (a) and (b). */
   private void ceiling(PkiLayout pki) throws Exception {
     report.section("d", "Ceiling: raw Netty TLS echo of the same message sizes, one connection");
-    byte[] pingFrame = StompFrameEncoder.encode(StompFrame.builder(StompCommand.SEND)
-        .header(StompHeaders.DESTINATION, "jms.topic.vdsm_requests")
-        .header(StompHeaders.REPLY_TO, "jms.topic.vdsm_responses")
-        .header(StompHeaders.CONTENT_TYPE, StompHeaders.APPLICATION_JSON)
-        .body(JsonRpcCodec.encode(new JsonRpcRequest(JsonRpcId.random(), "Host.ping2", null)))
-        .build());
-    byte[] pingAnswer = StompFrameEncoder.encode(StompFrame.builder(StompCommand.MESSAGE)
-        .header(StompHeaders.DESTINATION, "jms.topic.vdsm_responses")
-        .header(StompHeaders.SUBSCRIPTION, JsonRpcId.random().toString())
-        .header(StompHeaders.MESSAGE_ID, "session-1-12345")
-        .header(StompHeaders.CONTENT_TYPE, StompHeaders.APPLICATION_JSON)
-        .body(JsonRpcCodec.encode(JsonRpcResponse.success(JsonRpcId.random(), new com.google.gson.JsonPrimitive(true))))
-        .build());
+    byte[] pingFrame = pingFrame();
+    byte[] pingAnswer = pingAnswer();
     try (TlsEcho echo = new TlsEcho(pki, pingFrame.length, pingAnswer.length)) {
       report.row(latency("TLS echo " + pingFrame.length + " B / " + pingAnswer.length + " B", echo::call));
       report.row(pipelined("TLS echo " + pingFrame.length + " B / " + pingAnswer.length + " B", 64, echo::call));
@@ -328,6 +320,27 @@ public final class Bench {
       report.row(latency("TLS echo " + pingFrame.length + " B / " + big / 1024 + " KiB", echo::call));
       report.row(pipelined("TLS echo " + pingFrame.length + " B / " + big / 1024 + " KiB", 16, echo::call));
     }
+  }
+
+  /** The SEND frame of a {@code Host.ping2} call as engine-client writes it (the echo's request size). */
+  static byte[] pingFrame() {
+    return StompFrameEncoder.encode(StompFrame.builder(StompCommand.SEND)
+        .header(StompHeaders.DESTINATION, "jms.topic.vdsm_requests")
+        .header(StompHeaders.REPLY_TO, "jms.topic.vdsm_responses")
+        .header(StompHeaders.CONTENT_TYPE, StompHeaders.APPLICATION_JSON)
+        .body(JsonRpcCodec.encode(new JsonRpcRequest(JsonRpcId.random(), "Host.ping2", null)))
+        .build());
+  }
+
+  /** The MESSAGE frame of its answer as vdsm-server writes it (the echo's answer size). */
+  static byte[] pingAnswer() {
+    return StompFrameEncoder.encode(StompFrame.builder(StompCommand.MESSAGE)
+        .header(StompHeaders.DESTINATION, "jms.topic.vdsm_responses")
+        .header(StompHeaders.SUBSCRIPTION, JsonRpcId.random().toString())
+        .header(StompHeaders.MESSAGE_ID, "session-1-12345")
+        .header(StompHeaders.CONTENT_TYPE, StompHeaders.APPLICATION_JSON)
+        .body(JsonRpcCodec.encode(JsonRpcResponse.success(JsonRpcId.random(), new com.google.gson.JsonPrimitive(true))))
+        .build());
   }
 
   /** One call in flight at a time: latency percentiles. */
@@ -341,12 +354,12 @@ public final class Bench {
     String oldName = caller.getName();
     caller.setName("bench-caller");
     try {
-      drive(inFlight, call, warmup(), null);
+      CallDriver.drive(inFlight, call, warmup(), null);
       Histogram histogram = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
       CpuMeter server = new CpuMeter(SERVER_THREADS).begin();
       CpuMeter client = new CpuMeter(CLIENT_THREADS).begin();
       long start = System.nanoTime();
-      long calls = drive(inFlight, call, measure(), histogram);
+      long calls = CallDriver.drive(inFlight, call, measure(), histogram);
       double seconds = (System.nanoTime() - start) / 1e9;
       Row row = new Row(name, inFlight, calls / seconds, histogram);
       row.cpu(client.elapsedNanos() / (double) calls / 1000, server.elapsedNanos() / (double) calls / 1000);
@@ -359,36 +372,6 @@ public final class Bench {
     } finally {
       caller.setName(oldName);
     }
-  }
-
-  private static long drive(int inFlight, Supplier<CompletableFuture<?>> call, Duration length, Histogram histogram)
-      throws Exception {
-    Semaphore slots = new Semaphore(inFlight);
-    long end = System.nanoTime() + length.toNanos();
-    long calls = 0;
-    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-    while (System.nanoTime() < end && failure.get() == null) {
-      if (!slots.tryAcquire(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("no answer within 30 s");
-      }
-      long t0 = System.nanoTime();
-      call.get().whenComplete((r, e) -> {
-        if (e != null) {
-          failure.compareAndSet(null, e);
-        } else if (histogram != null) {
-          histogram.recordValue(System.nanoTime() - t0);
-        }
-        slots.release();
-      });
-      calls++;
-    }
-    if (!slots.tryAcquire(inFlight, 60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("calls still outstanding after 60 s");
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException("a call failed: " + failure.get(), failure.get());
-    }
-    return calls;
   }
 
   private static long peakHeapBytes() {

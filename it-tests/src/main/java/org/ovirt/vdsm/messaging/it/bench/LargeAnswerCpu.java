@@ -35,9 +35,16 @@ public final class LargeAnswerCpu {
     engine.put("engine: decode to a tree (before, untyped call)", b::engineDecodeTree);
     engine.put("engine: tree, then the type (before, typed call)", b::engineDecodeTreeThenType);
     engine.put("engine: the type straight from the bytes", b::engineDecodeTyped);
+    // The JSON library question: hand-written streaming code, Gson against jackson-core.
+    Map<String, Supplier<Object>> write = new LinkedHashMap<>();
+    write.put("write by hand: Gson JsonWriter", unchecked(b::gsonStreamWriteByHand));
+    write.put("write by hand: jackson-core JsonGenerator", unchecked(b::jacksonStreamWrite));
+    Map<String, Supplier<Object>> read = new LinkedHashMap<>();
+    read.put("read by hand: Gson JsonReader", unchecked(b::gsonStreamReadByHand));
+    read.put("read by hand: jackson-core JsonParser", unchecked(b::jacksonStreamRead));
     long budget = (quick ? 300 : 2_000) * 1_000_000L;
     StringBuilder sb = new StringBuilder("| operation on the 145 KiB answer | CPU µs per operation | relative to the first of its side |\n| --- | ---: | ---: |\n");
-    for (Map<String, Supplier<Object>> side : java.util.List.of(host, engine)) {
+    for (Map<String, Supplier<Object>> side : java.util.List.of(host, engine, write, read)) {
       double first = 0;
       for (Map.Entry<String, Supplier<Object>> e : side.entrySet()) {
         cpuMicrosPerOp(e.getValue(), budget); // warm-up
@@ -49,6 +56,22 @@ public final class LargeAnswerCpu {
       }
     }
     return sb.toString();
+  }
+
+  /** An operation that declares {@link java.io.IOException}. */
+  @FunctionalInterface
+  private interface IoOperation {
+    Object run() throws java.io.IOException;
+  }
+
+  private static Supplier<Object> unchecked(IoOperation op) {
+    return () -> {
+      try {
+        return op.run();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
   }
 
   private static double cpuMicrosPerOp(Supplier<Object> op, long budgetNanos) {

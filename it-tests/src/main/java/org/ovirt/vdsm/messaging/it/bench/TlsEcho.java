@@ -1,7 +1,6 @@
 package org.ovirt.vdsm.messaging.it.bench;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,13 +24,13 @@ import org.ovirt.vdsm.messaging.transport.NettyTransport;
 /**
  * The ceiling: a raw Netty echo over the same mutual TLS, length-prefixed messages of the same
  * sizes as the STOMP frames, answered in order on one connection. No STOMP, no JSON, no dispatch.
- * It pipelines as a real Netty server does: the server writes every answer of a read and flushes
- * once at read-complete; the client writes every call made since its last flush and flushes once.
+ * It pipelines as a real Netty server does: the server ({@link TlsEchoServer}, in this JVM or in a
+ * process of its own) writes every answer of a read and flushes once at read-complete; the client
+ * writes every call made since its last flush and flushes once.
  */
 final class TlsEcho implements AutoCloseable {
-  private final EventLoopGroup serverGroup = NettyTransport.best().newGroup(0, "bench-echo-server", true);
+  private final TlsEchoServer ownServer;
   private final EventLoopGroup clientGroup = NettyTransport.best().newGroup(1, "bench-echo-client", true);
-  private final Channel server;
   private final Channel client;
   /** Event-loop confined: calls written, in order, waiting for their echo. */
   private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
@@ -40,36 +39,21 @@ final class TlsEcho implements AutoCloseable {
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final byte[] request;
 
+  /** An echo with its server in this JVM. */
   TlsEcho(PkiLayout pki, int requestBytes, int responseBytes) throws Exception {
-    NettyTransport t = NettyTransport.best();
-    SslContext serverTls = TlsContexts.server(pki);
-    SslContext clientTls = TlsContexts.client(pki, true);
-    byte[] response = new byte[responseBytes];
-    request = new byte[requestBytes];
-    server = new ServerBootstrap().group(serverGroup).channel(t.serverChannel())
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(serverTls.newHandler(ch.alloc()),
-                new LengthFieldBasedFrameDecoder(64 << 20, 0, 4, 0, 4), new LengthFieldPrepender(4),
-                new SimpleChannelInboundHandler<ByteBuf>() {
-                  @Override
-                  protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                    ctx.write(ctx.alloc().buffer(response.length).writeBytes(response), ctx.voidPromise());
-                  }
+    this(pki, requestBytes, new TlsEchoServer(pki, responseBytes));
+  }
 
-                  @Override
-                  public void channelReadComplete(ChannelHandlerContext ctx) {
-                    ctx.flush();
-                    ctx.fireChannelReadComplete();
-                  }
-                });
-          }
-        })
-        .bind("127.0.0.1", 0).sync().channel();
-    int port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
-    client = new Bootstrap().group(clientGroup).channel(t.socketChannel())
+  private TlsEcho(PkiLayout pki, int requestBytes, TlsEchoServer server) throws Exception {
+    this(pki, requestBytes, server.port(), server);
+  }
+
+  /** An echo client of the server listening on {@code port} of 127.0.0.1 (another process). */
+  TlsEcho(PkiLayout pki, int requestBytes, int port, TlsEchoServer ownServer) throws Exception {
+    this.ownServer = ownServer;
+    SslContext clientTls = TlsContexts.client(pki, true);
+    request = new byte[requestBytes];
+    client = new Bootstrap().group(clientGroup).channel(NettyTransport.best().socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -114,8 +98,9 @@ final class TlsEcho implements AutoCloseable {
   @Override
   public void close() {
     client.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-    server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    if (ownServer != null) {
+      ownServer.close();
+    }
   }
 }

@@ -23,7 +23,8 @@ import org.ovirt.vdsm.messaging.jsonrpc.ResultValue;
  * JMH micro benchmarks of the 145 KiB capabilities answer (issue 13), each side of the wire the
  * way it was (a Gson tree) and the ways it is now: the host writes a tree, streams a Java model, or
  * copies pre-encoded bytes; the engine builds a tree (and converts it to the type), or reads the
- * type straight from the bytes.
+ * type straight from the bytes. Then the JSON library question: the same answer written and read
+ * by hand-written streaming code with Gson and with {@code jackson-core}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -34,19 +35,38 @@ import org.ovirt.vdsm.messaging.jsonrpc.ResultValue;
 public class LargeAnswerBenchmarks {
   private static final int MAX = 16 << 20;
 
-  private final JsonRpcId id = new JsonRpcId.StringId("8a5b1c6e-2f4d-4e1a-9c3b-7d6e5f4a3b2c");
+  private static final String ID = "8a5b1c6e-2f4d-4e1a-9c3b-7d6e5f4a3b2c";
+  private final JsonRpcId id = new JsonRpcId.StringId(ID);
   private JsonObject tree;
   private ResultValue streamed;
   private ResultValue preEncoded;
   private byte[] body;
 
+  private LargeResult.Capabilities model;
+
   @Setup
   public void setUp() {
-    LargeResult.Capabilities model = LargeResult.model(200 * 1024);
+    model = LargeResult.model(200 * 1024);
     tree = LargeResult.capabilities(200 * 1024);
     streamed = ResultValue.of(model, LargeResult.Capabilities.class);
     preEncoded = ResultValue.preEncoded(tree);
     body = JsonRpcCodec.encode(JsonRpcResponse.success(id, tree));
+    // The JSON library comparison is only fair if every way writes and reads the same text.
+    try {
+      sameTextEveryWay();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void sameTextEveryWay() throws java.io.IOException {
+    if (!java.util.Arrays.equals(GsonCapabilities.write(ID, model), body)
+        || !java.util.Arrays.equals(JacksonCapabilities.write(ID, model), body)) {
+      throw new IllegalStateException("the hand-written encodings differ from the codec's");
+    }
+    if (!GsonCapabilities.read(body).equals(model) || !JacksonCapabilities.read(body).equals(model)) {
+      throw new IllegalStateException("a hand-written reading differs from the model");
+    }
   }
 
   /** The host before: the answer of a tree. */
@@ -84,5 +104,32 @@ public class LargeAnswerBenchmarks {
   @Benchmark
   public Object engineDecodeTyped() {
     return JsonRpcCodec.decodeTypedSuccess(body, i -> LargeResult.Capabilities.class, JsonRpcLimits.DEFAULTS).orElseThrow();
+  }
+
+  // The JSON library question (issue 13): the same answer written and read by hand-written
+  // streaming code, Gson's streaming API against jackson-core's, no reflection on either side.
+
+  /** Gson's {@code JsonWriter}, members written by hand, into the project's UTF-8 buffer. */
+  @Benchmark
+  public byte[] gsonStreamWriteByHand() throws java.io.IOException {
+    return GsonCapabilities.write(ID, model);
+  }
+
+  /** Gson's {@code JsonReader} over the body decoded to characters, members read by hand. */
+  @Benchmark
+  public Object gsonStreamReadByHand() throws java.io.IOException {
+    return GsonCapabilities.read(body);
+  }
+
+  /** jackson-core's {@code JsonGenerator} straight to UTF-8 bytes, members written by hand. */
+  @Benchmark
+  public byte[] jacksonStreamWrite() throws java.io.IOException {
+    return JacksonCapabilities.write(ID, model);
+  }
+
+  /** jackson-core's {@code JsonParser} straight over the UTF-8 bytes, members read by hand. */
+  @Benchmark
+  public Object jacksonStreamRead() throws java.io.IOException {
+    return JacksonCapabilities.read(body);
   }
 }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * measured by its process CPU time from {@code /proc/<pid>/stat} and, split by kind of thread, from
  * {@code /proc/<pid>/task/<tid>/stat}.
  */
-final class HostProcess implements AutoCloseable {
+public final class HostProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile(".*listening on [^:]+:(\\d+).*");
   private static final long CLOCK_TICKS_PER_SECOND = clockTicks();
 
@@ -42,7 +42,7 @@ final class HostProcess implements AutoCloseable {
    * Starts {@code command} and waits up to 180 s for its "listening on" line (a JVM that pre-touches
    * its heap on a loaded machine can take more than a minute).
    */
-  static HostProcess start(String name, List<String> command) throws Exception {
+  public static HostProcess start(String name, List<String> command) throws Exception {
     requireNonNull(name, "name");
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
@@ -75,7 +75,7 @@ final class HostProcess implements AutoCloseable {
     return name;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
@@ -84,7 +84,7 @@ final class HostProcess implements AutoCloseable {
   }
 
   /** User plus system CPU time of the whole process (all its threads, dead ones included) so far, in nanoseconds. */
-  long cpuNanos() throws IOException {
+  public long cpuNanos() throws IOException {
     return statCpuNanos(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat")));
   }
 
