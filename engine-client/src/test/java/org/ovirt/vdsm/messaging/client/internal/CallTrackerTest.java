@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonPrimitive;
-import io.netty.channel.EventLoop;
+import io.netty.util.Timer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -55,8 +55,9 @@ class CallTrackerTest {
     ch.finishAndReleaseAll();
   }
 
-  private EventLoop loop() {
-    return ch.eventLoop();
+  /** Deadlines on the embedded loop, so that its frozen clock drives them. */
+  private Timer loop() {
+    return new LoopTimer(ch.eventLoop());
   }
 
   private void runLane() {
