@@ -12,9 +12,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * What the CA and the CRL builder share: the signature algorithm of a CA key, a content signer for
- * it, random certificate serials, and the check that a private key belongs to a certificate.
+ * it, random certificate serials; and, public, the check that a private key belongs to a certificate
+ * (also used by the host's {@code pki show}).
  */
-final class CertificateSigning {
+public final class CertificateSigning {
   private static final SecureRandom random = new SecureRandom();
 
   private CertificateSigning() {}
@@ -51,7 +52,7 @@ final class CertificateSigning {
    * Whether {@code privateKey} is the private half of the certificate's public key: a random
    * challenge signed with the one verifies with the other.
    */
-  static boolean keyMatchesCertificate(PrivateKey privateKey, X509Certificate certificate) {
+  public static boolean keyMatchesCertificate(PrivateKey privateKey, X509Certificate certificate) {
     try {
       String algorithm = signatureAlgorithm(privateKey);
       byte[] challenge = new byte[32];

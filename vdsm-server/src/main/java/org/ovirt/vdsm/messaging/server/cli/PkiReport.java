@@ -5,9 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -16,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.ovirt.vdsm.messaging.tls.CertificateSigning;
 import org.ovirt.vdsm.messaging.tls.Pem;
 import org.ovirt.vdsm.messaging.tls.PemException;
 import org.ovirt.vdsm.messaging.tls.PkiLayout;
@@ -130,24 +129,7 @@ final class PkiReport {
 
   /** Whether {@code key} signs what the certificate's public key verifies. */
   static boolean keyMatches(PrivateKey key, X509Certificate cert) {
-    String algorithm = switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC", "ECDSA" -> "SHA256withECDSA";
-      default -> key.getAlgorithm();
-    };
-    try {
-      byte[] challenge = "vdsm-server pki show".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(challenge);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(cert.getPublicKey());
-      verifier.update(challenge);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    return CertificateSigning.keyMatchesCertificate(key, cert);
   }
 
   /** The CN of the certificate's subject, or its whole subject when it has no CN. */
