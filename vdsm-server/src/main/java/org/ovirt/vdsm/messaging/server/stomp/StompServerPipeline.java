@@ -3,7 +3,6 @@ package org.ovirt.vdsm.messaging.server.stomp;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import org.ovirt.vdsm.messaging.server.StompSettings;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
 import org.ovirt.vdsm.messaging.server.guard.PartialFrameGuard;
@@ -20,11 +19,6 @@ public final class StompServerPipeline {
   public static final String ENCODER = "stomp-encoder";
   /** Pipeline name of the session handler. */
   public static final String SESSION = "stomp-session";
-
-  /** Pipeline name of the handler that merges flushes (Netty's {@code FlushConsolidationHandler}). */
-  public static final String FLUSHES = "stomp-flushes";
-  /** Flushes merged at most, so a long read of many small frames still sends as it goes. */
-  private static final int FLUSH_AT_MOST_EVERY = 64;
 
   private static final StompFrameEncoder ENCODER_INSTANCE = new StompFrameEncoder();
 
@@ -50,13 +44,10 @@ public final class StompServerPipeline {
     this.budgets = requireNonNull(budgets, "budgets");
   }
 
-  /** Adds the flush merger, the partial-frame guard, decoder, encoder and a new session handler to {@code pipeline}. */
+  /** Adds the partial-frame guard, decoder, encoder and a new session handler to {@code pipeline}. */
   public void install(ChannelPipeline pipeline) {
     StompFrameDecoder decoder = new StompFrameDecoder(settings.limits());
     PartialFrameGuard guard = new PartialFrameGuard(decoder, budgets);
-    // Answers to the frames of one read go out in one flush, at the end of the read; answers written
-    // from workers share a flush per run of the loop's task queue.
-    pipeline.addLast(FLUSHES, new FlushConsolidationHandler(FLUSH_AT_MOST_EVERY, true));
     pipeline.addLast(PartialFrameGuard.NAME, guard);
     pipeline.addLast(DECODER, decoder);
     pipeline.addLast(PartialFrameGuard.NAME + "-done", guard.completions());
