@@ -26,6 +26,14 @@ public final class StompHeaders {
   /** The oVirt flow id of a request, logged with it on both ends. */
   public static final String OVIRT_CORRELATION_ID = "ovirtCorrelationId";
 
+  /**
+   * This project's CONNECT header (value {@code true}): the client handles every frame of each read,
+   * so the server may send several frames per flush. The engine's own client (vdsm-jsonrpc-java)
+   * parses one frame per read and leaves the rest until more bytes come, so a server flushes every
+   * frame on its own unless the client sent this. Peers that do not know it ignore it.
+   */
+  public static final String ACCEPT_BATCHED_FRAMES = "accept-batched-frames";
+
   /** The content type of JSON-RPC bodies. */
   public static final String APPLICATION_JSON = "application/json";
 

@@ -205,6 +205,7 @@ public final class StompClientSession extends SimpleChannelInboundHandler<StompF
             .header(StompHeaders.ACCEPT_VERSION, "1.2")
             .header(StompHeaders.HOST, hostHeader)
             .header(StompHeaders.HEART_BEAT, offer.format())
+            .header(StompHeaders.ACCEPT_BATCHED_FRAMES, "true")
             .build());
     super.channelActive(context);
   }

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -28,6 +29,7 @@ import org.ovirt.vdsm.messaging.transport.NettyTransport;
  * Makes outgoing STOMP connections: TCP with {@code TCP_NODELAY} and keep-alive, TLS when a context
  * is given (the handler made for the peer's name and port, so a client context that verifies host
  * names checks the peer's certificate against it; handshake bounded by the connect timeout), the
+ * flush merger (the flushes of requests written in one run of the loop's tasks become one), the
  * frame decoder with its limits, the encoder, and the {@link StompClientSession} last. The session
  * reports a failed connect through {@link StompClientSession#connectFailed}.
  *
@@ -37,6 +39,11 @@ import org.ovirt.vdsm.messaging.transport.NettyTransport;
  * @param connectTimeout bound of the TCP connect and of the TLS handshake each
  */
 public record StompConnector(NettyTransport transport, SslContext ssl, StompDecoderLimits limits, Duration connectTimeout) {
+  /** Pipeline name of the handler that merges flushes (Netty's {@code FlushConsolidationHandler}). */
+  public static final String FLUSHES = "stomp-flushes";
+  /** Flushes merged at most, so a burst of many requests still starts sending as it goes. */
+  private static final int FLUSH_AT_MOST_EVERY = 64;
+
   public StompConnector {
     requireNonNull(transport, "transport");
     requireNonNull(limits, "limits");
@@ -131,6 +138,9 @@ public record StompConnector(NettyTransport transport, SslContext ssl, StompDeco
                       tls.setHandshakeTimeoutMillis(timeoutMs);
                       ch.pipeline().addLast("tls", tls);
                     }
+                    // Requests are written by one loop task each; their flushes become one per run of the
+                    // loop's task queue, so calls made together share TLS records and send calls.
+                    ch.pipeline().addLast(FLUSHES, new FlushConsolidationHandler(FLUSH_AT_MOST_EVERY, true));
                     ch.pipeline().addLast(StompClientSession.DECODER, new StompFrameDecoder(limits));
                     ch.pipeline().addLast(StompClientSession.ENCODER, StompFrameEncoder.INSTANCE);
                     ch.pipeline().addLast(StompClientSession.SESSION, session);

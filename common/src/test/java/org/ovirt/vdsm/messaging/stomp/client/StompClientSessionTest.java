@@ -100,7 +100,7 @@ class StompClientSessionTest {
   @Test
   void writesConnectWithTheOfferedHeartBeatFirst() {
     EmbeddedChannel ch = channel(new HeartBeat(10_000, 10_000));
-    assertThat(written(ch)).isEqualTo("CONNECT\naccept-version:1.2\nhost:host\nheart-beat:10000,10000\n\n\0");
+    assertThat(written(ch)).isEqualTo("CONNECT\naccept-version:1.2\nhost:host\nheart-beat:10000,10000\naccept-batched-frames:true\n\n\0");
     ch.finishAndReleaseAll();
   }
 

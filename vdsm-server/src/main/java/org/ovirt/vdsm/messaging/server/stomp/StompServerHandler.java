@@ -163,6 +163,9 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     }
     HeartBeat reply = HeartBeat.vdsmServerReply(client);
     connected = true;
+    if ("true".equals(frame.header(StompHeaders.ACCEPT_BATCHED_FRAMES))) {
+      StompServerPipeline.mergeFlushes(ctx.pipeline());
+    }
     write(StompFrame.builder(StompCommand.CONNECTED)
         .header(StompHeaders.VERSION, "1.2")
         .header(StompHeaders.HEART_BEAT, reply.format())

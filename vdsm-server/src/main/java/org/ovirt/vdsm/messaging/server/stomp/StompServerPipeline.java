@@ -3,11 +3,13 @@ package org.ovirt.vdsm.messaging.server.stomp;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import org.ovirt.vdsm.messaging.server.StompSettings;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
 import org.ovirt.vdsm.messaging.server.guard.PartialFrameGuard;
 import org.ovirt.vdsm.messaging.server.guard.ServerBudgets;
 import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
+import org.ovirt.vdsm.messaging.stomp.StompHeaders;
 import org.ovirt.vdsm.messaging.stomp.codec.StompFrameDecoder;
 import org.ovirt.vdsm.messaging.stomp.codec.StompFrameEncoder;
 
@@ -19,6 +21,11 @@ public final class StompServerPipeline {
   public static final String ENCODER = "stomp-encoder";
   /** Pipeline name of the session handler. */
   public static final String SESSION = "stomp-session";
+
+  /** Pipeline name of the handler that merges flushes (Netty's {@code FlushConsolidationHandler}). */
+  public static final String FLUSHES = "stomp-flushes";
+  /** Flushes merged at most, so a long read of many small frames still sends as it goes. */
+  private static final int FLUSH_AT_MOST_EVERY = 64;
 
   private static final StompFrameEncoder ENCODER_INSTANCE = new StompFrameEncoder();
 
@@ -42,6 +49,18 @@ public final class StompServerPipeline {
     this.settings = requireNonNull(settings, "settings");
     this.serverName = requireNonNull(serverName, "serverName");
     this.budgets = requireNonNull(budgets, "budgets");
+  }
+
+  /**
+   * Lets the connection of {@code pipeline} send several frames per flush: the answers to the frames
+   * of one read at the end of the read, frames written from other threads once per run of the loop's
+   * tasks. Only for a client that said it handles every frame of a read
+   * ({@link StompHeaders#ACCEPT_BATCHED_FRAMES}); every other client gets a flush per frame.
+   */
+  static void mergeFlushes(ChannelPipeline pipeline) {
+    if (pipeline.get(FLUSHES) == null) {
+      pipeline.addBefore(PartialFrameGuard.NAME, FLUSHES, new FlushConsolidationHandler(FLUSH_AT_MOST_EVERY, true));
+    }
   }
 
   /** Adds the partial-frame guard, decoder, encoder and a new session handler to {@code pipeline}. */

@@ -25,7 +25,8 @@ import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
  * The session's write path with trivial calls answered inline on the network thread: every answer
  * is flushed on its own, also when several requests came in one read, because the oVirt engine's
  * client parses at most one content-length frame per socket read (the rest waits in its buffer for
- * more bytes, up to a heart-beat).
+ * more bytes, up to a heart-beat). A client that says in CONNECT that it takes batched frames
+ * (this project's engine-client) gets the answers of one read in one flush.
  */
 class AnswerFlushTest {
   private JsonRpcDispatcher dispatcher;
@@ -46,7 +47,11 @@ class AnswerFlushTest {
     });
     new StompServerPipeline(new Broker(BrokerConfig.DEFAULTS), new RpcEndpoint(dispatcher), StompSettings.DEFAULTS,
         "test").install(channel.pipeline());
-    channel.writeInbound(bytes("CONNECT\naccept-version:1.2\n\n\0SUBSCRIBE\nid:s1\ndestination:jms.topic.vdsm_responses\n\n\0"));
+  }
+
+  private void connect(String extraHeader) {
+    channel.writeInbound(bytes("CONNECT\naccept-version:1.2\n" + extraHeader
+        + "\n\0SUBSCRIBE\nid:s1\ndestination:jms.topic.vdsm_responses\n\n\0"));
     assertThat(outbound()).hasSize(1).first().asString().startsWith("CONNECTED\n");
   }
 
@@ -77,6 +82,8 @@ class AnswerFlushTest {
 
   @Test
   void eachAnswerOfOneReadIsFlushedOnItsOwnBeforeTheReadEnds() {
+    connect("");
+    assertThat(channel.pipeline().get(StompServerPipeline.FLUSHES)).isNull();
     int before = flushes.get();
     channel.writeOneInbound(bytes(ping(1) + ping(2) + ping(3))); // one read, no read-complete yet
     List<String> out = outbound();
@@ -86,5 +93,32 @@ class AnswerFlushTest {
           .endsWith("{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":" + (i + 1) + "}\0");
     }
     assertThat(flushes.get() - before).as("one flush per answer").isEqualTo(3);
+  }
+
+  @Test
+  void anyOtherValueOfTheBatchedFramesHeaderKeepsOneFlushPerAnswer() {
+    connect("accept-batched-frames:yes\n");
+    int before = flushes.get();
+    channel.writeOneInbound(bytes(ping(1) + ping(2)));
+    assertThat(outbound()).hasSize(2);
+    assertThat(flushes.get() - before).isEqualTo(2);
+  }
+
+  @Test
+  void aClientThatAcceptsBatchedFramesGetsTheAnswersOfOneReadInOneFlushAtTheEndOfTheRead() {
+    connect("accept-batched-frames:true\n");
+    int before = flushes.get();
+    channel.writeOneInbound(bytes(ping(1) + ping(2) + ping(3))); // one read, no read-complete yet
+    assertThat(outbound()).as("nothing flushed before the read ends").isEmpty();
+    assertThat(flushes.get() - before).isZero();
+
+    channel.pipeline().fireChannelReadComplete();
+    List<String> out = outbound();
+    assertThat(out).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(out.get(i)).startsWith("MESSAGE\ndestination:jms.topic.vdsm_responses\nsubscription:s1\n")
+          .endsWith("{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":" + (i + 1) + "}\0");
+    }
+    assertThat(flushes.get() - before).as("one flush for the read").isEqualTo(1);
   }
 }
