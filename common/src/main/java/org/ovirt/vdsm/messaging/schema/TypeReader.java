@@ -282,7 +282,7 @@ final class TypeReader {
       if (!defaultValue.isJsonNull()) {
         List<String> problems = new ArrayList<>();
         new TypeChecker(TypeChecker.Mode.STRICT, p -> p, problems, 1)
-            .check(type, defaultValue, "default", TypeChecker.isSensitive(name));
+            .check(type, defaultValue, "default", CheckMessages.isSensitive(name));
         if (!problems.isEmpty()) {
           throw nodes.error(fields.get("default"), where, problems.get(0));
         }
