@@ -51,9 +51,11 @@ class ConnectionLifecycleTest {
     clock.finishAndReleaseAll();
   }
 
-  private ConnectionLifecycle lifecycle(ReconnectPolicy policy, boolean retryBeforeFirstSession) {
+  /** A lifecycle on the clock's loop, started: its first attempt is under way. */
+  private void start(ReconnectPolicy policy, boolean retryBeforeFirstSession) {
     lifecycle = new ConnectionLifecycle(clock.eventLoop(), policy, retryBeforeFirstSession, owner);
-    return lifecycle;
+    lifecycle.start();
+    clock.runPendingTasks();
   }
 
   private void advance(long ms) {
@@ -90,8 +92,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void aSessionIsReadyAfterConnectedAndCountsOnce() {
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
     assertThat(owner.events).containsExactly("connecting");
     assertThat(lifecycle.phase()).isEqualTo(Phase.CONNECTING);
 
@@ -105,8 +106,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void aLostSessionIsMadeAgainAfterThePolicysDelayAndTheCountStartsAgain() {
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
     EmbeddedChannel first = sessionUp();
     owner.events.clear();
 
@@ -130,8 +130,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void consecutiveFailuresGrowTheDelayUntilThePolicyGivesUp() {
-    lifecycle(POLICY.withMaxAttempts(2), true).start();
-    clock.runPendingTasks();
+    start(POLICY.withMaxAttempts(2), true);
     refused();
     assertThat(owner.events).endsWith("lost terminal=false CONNECT_FAILED", "backingOff 1 100ms");
     advance(100);
@@ -149,8 +148,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void theFirstFailureEndsItWhenNotRetriedBeforeAFirstSession() {
-    lifecycle(POLICY, false).start();
-    clock.runPendingTasks();
+    start(POLICY, false);
 
     refused();
 
@@ -160,8 +158,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void afterAFirstSessionLossesAreRetriedEvenWhenTheFirstConnectionIsNot() {
-    lifecycle(POLICY, false).start();
-    clock.runPendingTasks();
+    start(POLICY, false);
     EmbeddedChannel ch = sessionUp();
 
     closedByPeer(ch);
@@ -171,8 +168,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void anAttemptThatOutlivesTheConnectTimeoutFailsAndIsRetried() {
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
     advance(CONNECT_TIMEOUT_MS - 1);
     assertThat(owner.events).containsExactly("connecting");
 
@@ -184,8 +180,7 @@ class ConnectionLifecycleTest {
   @Test
   void aConfirmedSessionIsReadyOnlyOnTheConfirmation() {
     owner.confirmWithin = Duration.ofMillis(500);
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
     EmbeddedChannel ch = sessionUp();
     assertThat(lifecycle.phase()).isEqualTo(Phase.CONFIRMING);
     assertThat(lifecycle.phase().isStarted()).isTrue();
@@ -203,8 +198,7 @@ class ConnectionLifecycleTest {
   @Test
   void noConfirmationInTimeEndsTheSessionAsAProtocolFailure() {
     owner.confirmWithin = Duration.ofMillis(500);
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
     EmbeddedChannel ch = sessionUp();
     advance(499);
     assertThat(ch.isActive()).isTrue();
@@ -219,8 +213,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void closeOfAReadySessionUnsubscribesThenDisconnectsAndTheReceiptConfirmsIt() {
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
     EmbeddedChannel ch = sessionUp();
     owner.events.clear();
 
@@ -242,8 +235,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void closeWithoutAReceiptClosesAfterTheWaitUnconfirmed() {
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
     EmbeddedChannel ch = sessionUp();
     lifecycle.close(Duration.ofSeconds(2));
     clock.runPendingTasks();
@@ -261,8 +253,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void closeWhileBackingOffEndsAtOnceAndNoAttemptFollows() {
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
     refused();
     owner.events.clear();
 
@@ -275,8 +266,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void closeWhileConnectingEndsTheAttemptAtOnce() {
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
 
     lifecycle.close(Duration.ofSeconds(2));
     clock.runPendingTasks();
@@ -290,8 +280,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void closeTwiceClosesOnce() {
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
     refused();
     lifecycle.close(Duration.ofSeconds(2));
     lifecycle.close(Duration.ofSeconds(2));
@@ -302,8 +291,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void reportsOfASessionThatIsNoLongerCurrentAreNotPassedOn() {
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
     StompClientSession stale = lifecycle.session();
     EmbeddedChannel ch = sessionUp();
     closedByPeer(ch);
@@ -320,8 +308,7 @@ class ConnectionLifecycleTest {
 
   @Test
   void aMessageOfTheCurrentSessionReachesTheOwner() {
-    lifecycle(POLICY, true).start();
-    clock.runPendingTasks();
+    start(POLICY, true);
     EmbeddedChannel ch = sessionUp();
 
     ch.writeInbound(StompFrame.builder(StompCommand.MESSAGE).header(StompHeaders.DESTINATION, "/queue/a").build());
