@@ -40,7 +40,7 @@ public final class FiniteNumbers {
         }
       } else if (v instanceof JsonObject o) {
         for (Map.Entry<String, JsonElement> member : o.entrySet()) {
-          todo.push(new Node(next, "." + TypeChecker.shorten(member.getKey()), member.getValue()));
+          todo.push(new Node(next, "." + CheckMessages.shorten(member.getKey()), member.getValue()));
         }
       } else if (v instanceof JsonArray a) {
         for (int i = 0; i < a.size(); i++) {

@@ -86,7 +86,7 @@ public final class SchemaValidator {
     requireNonNull(method, "method");
     Optional<MethodSchema> found = schema.method(method);
     if (found.isEmpty()) {
-      return new ParamCheck.Invalid(JsonRpcError.methodNotFound(TypeChecker.shorten(method)));
+      return new ParamCheck.Invalid(JsonRpcError.methodNotFound(CheckMessages.shorten(method)));
     }
     MethodSchema m = found.get();
     List<String> problems = new ArrayList<>();
@@ -110,7 +110,7 @@ public final class SchemaValidator {
         }
       }
     } else {
-      problems.add("params must be an object or an array, got " + TypeChecker.kindOf(params));
+      problems.add("params must be an object or an array, got " + CheckMessages.kindOf(params));
     }
 
     JsonObject normalized = new JsonObject();
@@ -124,7 +124,7 @@ public final class SchemaValidator {
         }
         if (value == null) {
           if (problems.size() < MAX_PARAM_PROBLEMS) {
-            problems.add("missing required parameter " + quote(param.name()) + " (" + TypeChecker.expected(param.type()) + ")");
+            problems.add("missing required parameter " + quote(param.name()) + " (" + CheckMessages.expected(param.type()) + ")");
           }
           continue;
         }
@@ -132,7 +132,7 @@ public final class SchemaValidator {
       if (convertStrings) {
         value = convert(method, param, value);
       }
-      checker.check(param.type(), value, param.name(), TypeChecker.isSensitive(param.name()));
+      checker.check(param.type(), value, param.name(), CheckMessages.isSensitive(param.name()));
       normalized.add(param.name(), value);
     }
     if (!problems.isEmpty()) {
@@ -162,7 +162,7 @@ public final class SchemaValidator {
       boolean isTrue =
           result != null && result.isJsonPrimitive() && result.getAsJsonPrimitive().isBoolean() && result.getAsBoolean();
       if (!isTrue) {
-        violations.add(method + ": result must be true (the method returns nothing), got " + TypeChecker.kindOf(result));
+        violations.add(method + ": result must be true (the method returns nothing), got " + CheckMessages.kindOf(result));
       }
       return violations;
     }
@@ -202,8 +202,8 @@ public final class SchemaValidator {
     JsonElement converted = ScalarStrings.convert(param.type(), value);
     if (converted != value && log.isDebugEnabled()) {
       log.debug("{}: parameter '{}' sent as the string {}, taken as {} {}", method, param.name(),
-          TypeChecker.isSensitive(param.name()) ? "(hidden)" : value, TypeChecker.expected(param.type()),
-          TypeChecker.isSensitive(param.name()) ? "" : converted);
+          CheckMessages.isSensitive(param.name()) ? "(hidden)" : value, CheckMessages.expected(param.type()),
+          CheckMessages.isSensitive(param.name()) ? "" : converted);
     }
     return converted;
   }
@@ -213,7 +213,7 @@ public final class SchemaValidator {
   }
 
   private static String quote(String name) {
-    return "'" + TypeChecker.shorten(name) + "'";
+    return "'" + CheckMessages.shorten(name) + "'";
   }
 
   @Override

@@ -1,5 +1,11 @@
 package org.ovirt.vdsm.messaging.schema;
 
+import static org.ovirt.vdsm.messaging.schema.CheckMessages.child;
+import static org.ovirt.vdsm.messaging.schema.CheckMessages.expected;
+import static org.ovirt.vdsm.messaging.schema.CheckMessages.isSensitive;
+import static org.ovirt.vdsm.messaging.schema.CheckMessages.kindOf;
+import static org.ovirt.vdsm.messaging.schema.CheckMessages.show;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -9,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 import org.ovirt.vdsm.messaging.schema.TypeSchema.Alias;
 import org.ovirt.vdsm.messaging.schema.TypeSchema.EnumType;
 import org.ovirt.vdsm.messaging.schema.TypeSchema.ListType;
@@ -21,8 +26,8 @@ import org.ovirt.vdsm.messaging.schema.TypeSchema.Property;
 import org.ovirt.vdsm.messaging.schema.TypeSchema.UnionType;
 
 /**
- * Checks a JSON value against a type and collects one message per violation, up to a limit. Not
- * thread-safe: one instance per check.
+ * Checks a JSON value against a type and collects one message per violation, up to a limit, worded
+ * by {@link CheckMessages}. Not thread-safe: one instance per check.
  *
  * <p>Messages name the spot with a path ({@code vmParams.devices[0].type}) passed through a label
  * function ({@code parameter 'vmParams.devices[0].type'}). Values are echoed only where the kind is
@@ -39,8 +44,6 @@ final class TypeChecker {
     STRICT
   }
 
-  private static final int MAX_SHOWN = 40;
-  private static final int MAX_ENUM_VALUES_SHOWN = 12;
   private static final int UNION_TRIAL_LIMIT = 8;
   private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
   private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
@@ -297,106 +300,6 @@ final class TypeChecker {
       return u.alternatives().stream().anyMatch(a -> kindFits(a, value));
     }
     return false;
-  }
-
-  /** How a value of the type is named in messages: "a string (UUID)", "one of VmStatus ('Up', ...)". */
-  static String expected(TypeSchema type) {
-    if (type instanceof Primitive p) {
-      return p.kind().phrase();
-    }
-    if (type instanceof Alias a) {
-      TypeSchema resolved = a.resolved();
-      String base =
-          resolved instanceof Primitive p
-              ? p.kind().phrase()
-              : resolved instanceof ListType ? "a list" : resolved instanceof EnumType ? "a value" : "an object";
-      return base + " (" + a.name() + ")";
-    }
-    if (type instanceof EnumType e) {
-      String values =
-          e.values().stream()
-              .limit(MAX_ENUM_VALUES_SHOWN)
-              .map(Object::toString)
-              .collect(Collectors.joining(", "));
-      return "one of " + e.name() + " (" + values + (e.values().size() > MAX_ENUM_VALUES_SHOWN ? ", ..." : "") + ")";
-    }
-    if (type instanceof ListType l) {
-      return "a list of " + l.element().name();
-    }
-    if (type instanceof UnionType u) {
-      return "one of "
-          + u.name()
-          + " ("
-          + u.alternatives().stream().map(TypeSchema::name).collect(Collectors.joining(", "))
-          + ")";
-    }
-    return "an object (" + type.name() + ")";
-  }
-
-  /** The JSON kind of a value: object, array, string, number, boolean or null. */
-  static String kindOf(JsonElement value) {
-    if (value == null || value.isJsonNull()) {
-      return "null";
-    }
-    if (value.isJsonObject()) {
-      return "object";
-    }
-    if (value.isJsonArray()) {
-      return "array";
-    }
-    JsonPrimitive p = value.getAsJsonPrimitive();
-    return p.isString() ? "string" : p.isNumber() ? "number" : "boolean";
-  }
-
-  /** A short rendering of a primitive value, or its kind when sensitive or not a primitive. */
-  private static String show(JsonElement value, boolean sensitive) {
-    if (sensitive || !value.isJsonPrimitive()) {
-      return kindOf(value);
-    }
-    JsonPrimitive p = value.getAsJsonPrimitive();
-    String text = p.getAsString();
-    if (text.length() > MAX_SHOWN) {
-      text = text.substring(0, MAX_SHOWN) + "...";
-    }
-    return p.isString() ? "'" + text + "'" : text;
-  }
-
-  /** Members whose values never appear in messages (house rule: no passwords in logs). */
-  static boolean isSensitive(String memberName) {
-    return memberName.equalsIgnoreCase("password") || memberName.startsWith("_X_");
-  }
-
-  /** A peer-supplied name shortened for messages. */
-  static String shorten(String text) {
-    return text.length() > MAX_SHOWN ? text.substring(0, MAX_SHOWN) + "..." : text;
-  }
-
-  /**
-   * The path of a member: {@code path.name}, or {@code path["na.me"]} when the name needs quoting;
-   * long names are shortened.
-   */
-  static String child(String path, String fullName) {
-    String name = shorten(fullName);
-    boolean plain = !name.isEmpty();
-    for (int i = 0; i < name.length() && plain; i++) {
-      char c = name.charAt(i);
-      plain = c > ' ' && c != '.' && c != '[' && c != ']' && c != '"' && c != '\'' && c < 0x7f;
-    }
-    if (plain) {
-      return path + "." + name;
-    }
-    StringBuilder quoted = new StringBuilder(path).append("[\"");
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c == '"' || c == '\\') {
-        quoted.append('\\').append(c);
-      } else if (c < ' ') {
-        quoted.append(String.format("\\u%04x", (int) c));
-      } else {
-        quoted.append(c);
-      }
-    }
-    return quoted.append("\"]").toString();
   }
 
   private static boolean isString(JsonElement value) {

@@ -12,30 +12,18 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 
 /**
  * A certificate authority that issues the host and engine certificates of the VDSM layout: a CA
@@ -124,23 +112,8 @@ public final class CertificateAuthority {
     KeyPair keyPair = keyType.generate(random);
     Instant now = Instant.now();
     try {
-      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder =
-          new JcaX509v3CertificateBuilder(
-                  subject,
-                  CertificateSigning.randomSerial(),
-                  Date.from(now.minus(BACKDATE)),
-                  Date.from(now.plus(validity)),
-                  subject,
-                  keyPair.getPublic())
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-              .addExtension(
-                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-              .addExtension(
-                  Extension.subjectKeyIdentifier,
-                  false,
-                  extensions.createSubjectKeyIdentifier(keyPair.getPublic()));
-      X509Certificate certificate = sign(builder, keyPair.getPrivate());
+      X509Certificate certificate =
+          CertificateTemplates.selfSignedCa(subject, keyPair, now.minus(BACKDATE), now.plus(validity));
       return new CertificateAuthority(certificate, keyPair.getPrivate());
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot create CA certificate", e);
@@ -364,53 +337,21 @@ public final class CertificateAuthority {
     if (notAfter.isAfter(caNotAfter)) {
       notAfter = caNotAfter;
     }
-    int usage = KeyUsage.digitalSignature;
-    if ("RSA".equals(keyPair.getPublic().getAlgorithm())) {
-      usage |= KeyUsage.keyEncipherment;
-    }
     try {
-      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder =
-          new JcaX509v3CertificateBuilder(
-                  X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
-                  CertificateSigning.randomSerial(),
-                  Date.from(notBefore),
-                  Date.from(notAfter),
-                  subject,
-                  keyPair.getPublic())
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-              .addExtension(Extension.keyUsage, true, new KeyUsage(usage))
-              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
-              .addExtension(
-                  Extension.subjectKeyIdentifier,
-                  false,
-                  extensions.createSubjectKeyIdentifier(keyPair.getPublic()))
-              .addExtension(
-                  Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(extensions));
-      if (subjectAltNames != null) {
-        builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames);
-      }
-      return new KeyAndCertificate(keyPair.getPrivate(), sign(builder, privateKey));
+      X509Certificate issued =
+          CertificateTemplates.leaf(
+              certificate,
+              privateKey,
+              subject,
+              keyPair.getPublic(),
+              notBefore,
+              notAfter,
+              purposes,
+              subjectAltNames);
+      return new KeyAndCertificate(keyPair.getPrivate(), issued);
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot issue certificate for " + commonName, e);
     }
-  }
-
-  private AuthorityKeyIdentifier authorityKeyIdentifier(JcaX509ExtensionUtils extensions)
-      throws GeneralSecurityException {
-    byte[] extension = certificate.getExtensionValue(Extension.subjectKeyIdentifier.getId());
-    if (extension != null) {
-      byte[] keyId =
-          SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(extension).getOctets())
-              .getKeyIdentifier();
-      return new AuthorityKeyIdentifier(keyId);
-    }
-    return extensions.createAuthorityKeyIdentifier(certificate.getPublicKey());
-  }
-
-  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey)
-      throws GeneralSecurityException {
-    return new JcaX509CertificateConverter().getCertificate(builder.build(CertificateSigning.signer(signingKey)));
   }
 
   private static X500Name parseName(String dn) {

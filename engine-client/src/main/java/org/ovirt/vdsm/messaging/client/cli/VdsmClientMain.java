@@ -1,6 +1,5 @@
 package org.ovirt.vdsm.messaging.client.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,19 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.ovirt.vdsm.messaging.ExitCodes;
-import org.ovirt.vdsm.messaging.client.ConnectionLostException;
-import org.ovirt.vdsm.messaging.client.EngineClientBuilder;
 import org.ovirt.vdsm.messaging.client.EngineClientFactory;
-import org.ovirt.vdsm.messaging.client.HostClient;
-import org.ovirt.vdsm.messaging.client.JsonRpcErrorException;
-import org.ovirt.vdsm.messaging.client.ReconnectPolicy;
-import org.ovirt.vdsm.messaging.client.RpcCall;
-import org.ovirt.vdsm.messaging.client.VdsmClientException;
-import org.ovirt.vdsm.messaging.client.WhileDisconnected;
 import org.ovirt.vdsm.messaging.schema.ApiSchema;
 import org.ovirt.vdsm.messaging.schema.MethodSchema;
 import picocli.CommandLine;
@@ -225,9 +213,12 @@ public final class VdsmClientMain implements Callable<Integer> {
       err.println("WARNING: anyone holding a certificate of this CA can impersonate " + host + ".");
       err.println("*****************************************************************************");
     }
+    HostSession session = new HostSession(host, port, viaBroker, timeoutSeconds, identity, verbose, out, err);
     try (EngineLayoutView view = identity == null ? null : EngineLayoutView.of(identity, pkiDir);
-        EngineClientFactory factory = factory(view)) {
-      return events != null ? streamEvents(factory, identity) : callOnce(factory, identity, callParams);
+        EngineClientFactory factory = HostSession.factory(view, Duration.ofSeconds(timeoutSeconds), !insecure)) {
+      return events != null
+          ? session.streamEvents(factory, events, () -> stoppedOnRequest = true)
+          : session.callOnce(factory, xmlrpc, namespace + "." + method, callParams, flowId);
     } catch (IOException e) {
       throw new CliException(ExitCodes.CONFIG, "cannot use the TLS material in " + pkiDir + ": " + e.getMessage());
     }
@@ -272,89 +263,6 @@ public final class VdsmClientMain implements Callable<Integer> {
       return api.namespaceHelp(namespace);
     }
     return api.methodHelp(api.method(namespace, method));
-  }
-
-  private EngineClientFactory factory(EngineLayoutView view) throws IOException {
-    Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    EngineClientBuilder builder =
-        EngineClientFactory.builder()
-            .defaultTimeout(timeout)
-            .connectTimeout(timeout)
-            .verifyHostName(!insecure)
-            .reconnect(ReconnectPolicy.NEVER)
-            .whileDisconnected(WhileDisconnected.FAIL_FAST)
-            .workerThreads(1)
-            .ioThreads(1)
-            .tlsReloadInterval(Duration.ZERO); // one call: nothing to reload
-    if (view == null) {
-      builder.plaintext();
-    } else {
-      builder.pki(view.layout());
-    }
-    return builder.build();
-  }
-
-  private int callOnce(EngineClientFactory factory, ClientIdentity identity, JsonElement callParams) throws CliException, IOException {
-    HostClient client = xmlrpc ? factory.openXmlRpc(host, port) : connect(factory, identity);
-    RpcCall rpc = RpcCall.of(namespace + "." + method, callParams).withFlowId(flowId);
-    try {
-      JsonElement result = client.call(rpc).get(timeoutSeconds + 5, TimeUnit.SECONDS);
-      out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(result));
-      out.flush();
-      return ExitCodes.OK;
-    } catch (ExecutionException e) {
-      throw failure(e.getCause(), identity);
-    } catch (TimeoutException e) {
-      throw new CliException(ExitCodes.NO_ANSWER, "no answer from " + client.name() + " within " + timeoutSeconds + " s");
-    } catch (InterruptedException e) {
-      throw new CliException(ExitCodes.NO_ANSWER, "interrupted before " + client.name() + " answered");
-    } finally {
-      client.disconnect(Duration.ofSeconds(2));
-    }
-  }
-
-  private int streamEvents(EngineClientFactory factory, ClientIdentity identity) throws CliException {
-    HostClient client = connect(factory, identity);
-    try {
-      String everything = (viaBroker != null ? client.host() : host) + "|*|*|*";
-      int exit = new EventStream(client, events.isEmpty() ? everything : events, out).run();
-      stoppedOnRequest = true;
-      return exit;
-    } finally {
-      client.disconnect(Duration.ofSeconds(2));
-    }
-  }
-
-  private HostClient connect(EngineClientFactory factory, ClientIdentity identity) throws CliException {
-    String target = viaBroker != null ? viaBroker.describe() : host + ":" + port;
-    try {
-      return viaBroker != null
-          ? viaBroker.connect(factory, Duration.ofSeconds(timeoutSeconds))
-          : factory.connect(host, port).get(timeoutSeconds + 5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw failure(e.getCause(), identity);
-    } catch (TimeoutException e) {
-      throw new CliException(ExitCodes.NO_ANSWER, "cannot connect to " + target + ": timed out");
-    } catch (InterruptedException e) {
-      throw new CliException(ExitCodes.NO_ANSWER, "interrupted while connecting to " + target);
-    }
-  }
-
-  /** The one-line failure of a call or connection, with its exit code. */
-  private CliException failure(Throwable cause, ClientIdentity identity) {
-    if (cause instanceof JsonRpcErrorException rpc) {
-      return new CliException(ExitCodes.RPC_ERROR, "error " + rpc.code() + ": " + rpc.error().message());
-    }
-    if (verbose) {
-      FailureAdvice.describeChain(cause).forEach(line -> err.println("vdsm-client: cause: " + line));
-    }
-    if (cause instanceof ConnectionLostException lost) {
-      return new CliException(ExitCodes.NO_ANSWER, new FailureAdvice(host, port, identity).explain(lost));
-    }
-    if (cause instanceof VdsmClientException failure) {
-      return new CliException(ExitCodes.NO_ANSWER, failure.getMessage());
-    }
-    return new CliException(ExitCodes.NO_ANSWER, String.valueOf(cause));
   }
 
   /** picocli's version text. */

@@ -8,8 +8,6 @@ import java.lang.reflect.Type;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,23 +16,19 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.ovirt.vdsm.messaging.client.ClientListener;
-import org.ovirt.vdsm.messaging.client.ConnectionLostException;
-import org.ovirt.vdsm.messaging.client.ConnectionLostException.Reason;
 import org.ovirt.vdsm.messaging.client.EventSubscription;
 import org.ovirt.vdsm.messaging.client.HostClient;
 import org.ovirt.vdsm.messaging.client.HostEvent;
 import org.ovirt.vdsm.messaging.client.HostOptions;
 import org.ovirt.vdsm.messaging.client.RpcCall;
-import org.ovirt.vdsm.messaging.client.TooManyPendingCallsException;
 import org.ovirt.vdsm.messaging.client.VdsmClientException;
-import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The JSON-RPC client of one host over a {@link HostTransport}: makes requests and batches from
- * calls ({@link CallTracker} keeps them until answered), routes events ({@link EventRouter}),
+ * calls ({@link CallSubmitter}; {@link CallTracker} keeps them until answered), routes events ({@link EventRouter}),
  * announces state changes, and closes. The transport decides how frames travel; this class does
  * not know STOMP.
  *
@@ -51,12 +45,12 @@ public final class StompHostClient implements HostClient, TransportListener {
   private final int port;
   private final String name;
   private final ClientContext ctx;
-  private final HostOptions options;
   private final SerialLane answers;
   private final SerialLane eventLane;
   private final CallTracker calls;
   private final EventRouter events;
   private final HostTransport transport;
+  private final CallSubmitter submitter;
   private final SideView irs;
   private final EventLoop loop;
   private final CopyOnWriteArrayList<StateListener> listeners = new CopyOnWriteArrayList<>();
@@ -101,7 +95,7 @@ public final class StompHostClient implements HostClient, TransportListener {
     this.port = port;
     this.name = requireNonNull(name, "name");
     this.ctx = requireNonNull(ctx, "ctx");
-    this.options = requireNonNull(options, "options");
+    requireNonNull(options, "options");
     this.loop = ctx.group().next();
     this.answers = new SerialLane(name + " answers", ctx.workers(), ctx.parseBacklogBytes());
     this.eventLane = new SerialLane(name + " events", ctx.workers(), ctx.parseBacklogBytes());
@@ -109,6 +103,8 @@ public final class StompHostClient implements HostClient, TransportListener {
         response -> ctx.unmatchedResponses().accept(this, response), this::forgetUnsent);
     this.events = new EventRouter(host, name, ctx.events(), ctx.eventQueueCapacity(), this::eventInterestChanged);
     this.transport = requireNonNull(transports, "transports").make(name, loop, calls, this);
+    this.submitter = new CallSubmitter(name, ctx.defaultTimeout(), options.batchesAsSeparateRequests(), calls, transport,
+        () -> state == State.CLOSED);
     this.irs = new SideView(this, Side.IRS);
   }
 
@@ -263,10 +259,7 @@ public final class StompHostClient implements HostClient, TransportListener {
 
   // ------------------------------------------------------------------------------ calls
 
-  /**
-   * Validates and reserves the calls, makes their messages (one per route, or one per call when
-   * batches go as separate requests) and hands them to the transport.
-   */
+  /** Validates the calls and hands them to the transport ({@link CallSubmitter}). */
   List<CompletableFuture<JsonElement>> submit(Side side, List<RpcCall> rpcCalls, boolean asBatch) {
     return submit(side, rpcCalls, asBatch, null);
   }
@@ -276,81 +269,7 @@ public final class StompHostClient implements HostClient, TransportListener {
    * types} {@code null}: trees); the futures complete with values of those types.
    */
   <T> List<CompletableFuture<T>> submit(Side side, List<RpcCall> rpcCalls, boolean asBatch, List<Type> types) {
-    return ClientListener.observe(ctx.listener(), this, submitCalls(side, rpcCalls, asBatch, types));
-  }
-
-  private <T> List<CompletableFuture<T>> submitCalls(Side side, List<RpcCall> rpcCalls, boolean asBatch,
-      List<Type> types) {
-    requireNonNull(rpcCalls, "calls");
-    if (rpcCalls.isEmpty()) {
-      throw new IllegalArgumentException("a batch needs at least one call");
-    }
-    for (RpcCall c : rpcCalls) {
-      requireNonNull(c, "call");
-    }
-    int n = rpcCalls.size();
-    if (state == State.CLOSED) {
-      return failedAll(n, transport.closedFailure());
-    }
-    if (!calls.reserve(n)) {
-      return failedAll(n, new TooManyPendingCallsException(
-          name + " already has " + calls.pendingCount() + " calls waiting (limit " + calls.maxPending() + ")"));
-    }
-    MessagePlan plan;
-    try {
-      plan = MessagePlan.of(side, rpcCalls, asBatch, options.batchesAsSeparateRequests(), transport);
-    } catch (RuntimeException e) {
-      calls.unreserve(n);
-      throw e;
-    }
-    List<List<Integer>> groups = plan.groups();
-    List<OutgoingRequest> messages = new ArrayList<>(groups.size());
-    List<CompletableFuture<T>> futures = new ArrayList<>(Collections.nCopies(n, null));
-    int registered = 0;
-    int g = 0;
-    for (List<Integer> group : groups) {
-      List<JsonRpcRequest> part = new ArrayList<>(group.size());
-      List<Duration> timeouts = new ArrayList<>(group.size());
-      List<Type> partTypes = types == null ? null : new ArrayList<>(group.size());
-      for (int i : group) {
-        part.add(plan.requests().get(i));
-        if (partTypes != null) {
-          partTypes.add(types.get(i));
-        }
-        Duration t = rpcCalls.get(i).timeout();
-        timeouts.add(t == null ? ctx.defaultTimeout() : t);
-      }
-      OutgoingRequest message;
-      try {
-        message = calls.register(plan.routes().get(group.get(0)), plan.bodies().get(g++), plan.flowId(), part, timeouts,
-            partTypes);
-      } catch (RejectedExecutionException e) {
-        // The loop is shut down (factory closed). This group's calls are registered: failAll settles
-        // them with every earlier one; the room of the groups not registered is given back.
-        calls.unreserve(n - registered - group.size());
-        ConnectionLostException closed = new ConnectionLostException(Reason.CLIENT_CLOSED, "the client factory is closed", e);
-        calls.failAll(closed);
-        return failedAll(n, closed);
-      }
-      registered += group.size();
-      messages.add(message);
-      List<CompletableFuture<T>> own = CallTracker.futures(message);
-      for (int k = 0; k < group.size(); k++) {
-        futures.set(group.get(k), own.get(k));
-      }
-    }
-    for (OutgoingRequest message : messages) {
-      transport.send(message);
-    }
-    return futures;
-  }
-
-  private static <T> List<CompletableFuture<T>> failedAll(int n, VdsmClientException failure) {
-    List<CompletableFuture<T>> futures = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      futures.add(CompletableFuture.failedFuture(failure));
-    }
-    return futures;
+    return ClientListener.observe(ctx.listener(), this, submitter.submit(side, rpcCalls, asBatch, types));
   }
 
   // ------------------------------------------------------------------------------ TransportListener

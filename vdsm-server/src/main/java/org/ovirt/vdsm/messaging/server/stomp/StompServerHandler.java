@@ -6,9 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,9 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ovirt.vdsm.messaging.server.StompSettings;
-import org.ovirt.vdsm.messaging.server.broker.AckMode;
 import org.ovirt.vdsm.messaging.server.broker.Broker;
-import org.ovirt.vdsm.messaging.server.broker.BrokerLimitException;
 import org.ovirt.vdsm.messaging.server.broker.BrokerSession;
 import org.ovirt.vdsm.messaging.server.broker.Destinations;
 import org.ovirt.vdsm.messaging.server.broker.Message;
@@ -30,7 +25,6 @@ import org.ovirt.vdsm.messaging.server.guard.SlowReaderGuard;
 import org.ovirt.vdsm.messaging.server.rpc.ReplyTarget;
 import org.ovirt.vdsm.messaging.server.rpc.RpcEndpoint;
 import org.ovirt.vdsm.messaging.stomp.HeartBeat;
-import org.ovirt.vdsm.messaging.stomp.StompCommand;
 import org.ovirt.vdsm.messaging.stomp.StompFrame;
 import org.ovirt.vdsm.messaging.stomp.StompHeaders;
 import org.ovirt.vdsm.messaging.stomp.codec.StompDecodeException;
@@ -45,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * {@link RpcEndpoint} with a {@link ReplyTarget} that sends the answer back as MESSAGE to this
  * connection's subscription covering the request's {@code reply-to} (never through a process-wide
  * map: two connections may use the same request id); SEND elsewhere goes through the {@link Broker}.
+ *
+ * <p>The per-command checks are apart: CONNECT in {@link ConnectCommand}, SUBSCRIBE, UNSUBSCRIBE,
+ * ACK and NACK in {@link SubscriptionCommands}, BEGIN, COMMIT, ABORT and the frames enlisted in
+ * {@link SessionTransactions}; each returns the ERROR to answer as a value, and this class
+ * dispatches, serves SEND and DISCONNECT, writes receipts and answers errors.
  *
  * <p>Liberal where real peers deviate: SUBSCRIBE or SEND before CONNECT are served, a raw {@code :}
  * in a CONNECT header value is kept, ACK and NACK never close the connection. A protocol error is
@@ -73,7 +72,8 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   private final String sessionId = "session-" + SESSIONS.incrementAndGet();
   private final AtomicLong messageIds = new AtomicLong();
   private final SessionWriter writer;
-  private final Map<String, List<StompFrame>> transactions = new HashMap<>();
+  private final SessionTransactions transactions;
+  private final SubscriptionCommands subscriptions;
   /** Request bodies of this session still being answered (DISCONNECT waits for them). */
   private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -92,6 +92,8 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     this.settings = requireNonNull(settings, "settings");
     this.serverName = requireNonNull(serverName, "serverName");
     requireNonNull(budgets, "budgets");
+    this.transactions = new SessionTransactions(settings.maxOpenTransactions(), settings.maxTransactionFrames());
+    this.subscriptions = new SubscriptionCommands(broker, this);
     this.writer = new SessionWriter(settings.maxPendingWriteBytes(), budgets, () -> {
       Channel ch = channel;
       ch.eventLoop().execute(() -> errorThenClose(ch.pipeline().context(this), null, "server busy",
@@ -117,29 +119,38 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
       return;
     }
     String tx = frame.header(StompHeaders.TRANSACTION);
-    if (tx != null && isTransactional(frame.command())) {
-      enlist(ctx, tx, frame);
+    if (tx != null && SessionTransactions.isTransactional(frame.command())) {
+      closeIfRefused(ctx, transactions.enlist(tx, frame));
       return;
     }
     process(ctx, frame);
-  }
-
-  private static boolean isTransactional(StompCommand command) {
-    return command == StompCommand.SEND || command == StompCommand.ACK || command == StompCommand.NACK;
   }
 
   private void process(ChannelHandlerContext ctx, StompFrame frame) {
     switch (frame.command()) {
       case CONNECT, STOMP -> onConnect(ctx, frame);
       case SEND -> onSend(ctx, frame);
-      case SUBSCRIBE -> onSubscribe(ctx, frame);
-      case UNSUBSCRIBE -> onUnsubscribe(ctx, frame);
-      case ACK, NACK -> onAck(ctx, frame);
-      case BEGIN -> onBegin(ctx, frame);
+      case SUBSCRIBE -> receiptUnlessRefused(ctx, frame, subscriptions.subscribe(frame));
+      case UNSUBSCRIBE -> receiptUnlessRefused(ctx, frame, subscriptions.unsubscribe(frame));
+      case ACK, NACK -> receiptUnlessRefused(ctx, frame, subscriptions.acknowledge(frame));
+      case BEGIN -> receiptUnlessRefused(ctx, frame, transactions.begin(frame));
       case COMMIT, ABORT -> onEndTransaction(ctx, frame);
       case DISCONNECT -> onDisconnect(ctx, frame);
       default -> errorThenClose(ctx, frame, "unexpected frame", frame.command() + " is not a client frame.");
     }
+  }
+
+  /** Sends the receipt {@code frame} asks for, unless {@code refusal} holds the ERROR to close with. */
+  private void receiptUnlessRefused(ChannelHandlerContext ctx, StompFrame frame, Optional<StompFrame> refusal) {
+    if (refusal.isPresent()) {
+      errorThenClose(ctx, refusal.get());
+    } else {
+      receipt(frame);
+    }
+  }
+
+  private void closeIfRefused(ChannelHandlerContext ctx, Optional<StompFrame> refusal) {
+    refusal.ifPresent(error -> errorThenClose(ctx, error));
   }
 
   private void onConnect(ChannelHandlerContext ctx, StompFrame frame) {
@@ -147,32 +158,17 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
       errorThenClose(ctx, frame, "already connected", "The session is connected already.");
       return;
     }
-    String accepted = frame.header(StompHeaders.ACCEPT_VERSION);
-    if (accepted == null || Arrays.stream(accepted.split(",")).map(String::strip).noneMatch("1.2"::equals)) {
-      errorThenClose(ctx, errorFrame(frame, "unsupported protocol version", "Supported protocol versions are 1.2")
-          .header(StompHeaders.VERSION, "1.2")
-          .build());
+    ConnectCommand.Answer answer = ConnectCommand.answer(frame, serverName, sessionId);
+    if (answer.refused()) {
+      errorThenClose(ctx, answer.reply());
       return;
     }
-    HeartBeat client;
-    try {
-      client = HeartBeat.parse(frame.header(StompHeaders.HEART_BEAT));
-    } catch (IllegalArgumentException e) {
-      errorThenClose(ctx, frame, "malformed heart-beat header", e.getMessage());
-      return;
-    }
-    HeartBeat reply = HeartBeat.vdsmServerReply(client);
     connected = true;
     if ("true".equals(frame.header(StompHeaders.ACCEPT_BATCHED_FRAMES))) {
       StompServerPipeline.mergeFlushes(ctx.pipeline());
     }
-    write(StompFrame.builder(StompCommand.CONNECTED)
-        .header(StompHeaders.VERSION, "1.2")
-        .header(StompHeaders.HEART_BEAT, reply.format())
-        .header(StompHeaders.SERVER, serverName)
-        .header(StompHeaders.SESSION, sessionId)
-        .build());
-    HeartBeat.Negotiated negotiated = HeartBeat.negotiate(reply, client);
+    write(answer.reply());
+    HeartBeat.Negotiated negotiated = answer.negotiated();
     if (negotiated.sendMs() > 0 || negotiated.receiveMs() > 0) {
       ctx.pipeline().addBefore(
           StompServerPipeline.DECODER,
@@ -237,20 +233,8 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
 
   private void sendMessage(String subscriptionId, String destination, String contentType, byte[] body, String ackId,
       List<Map.Entry<String, String>> senderHeaders, boolean droppable) {
-    StompFrame.Builder message = StompFrame.builder(StompCommand.MESSAGE)
-        .header(StompHeaders.DESTINATION, destination)
-        .header(StompHeaders.SUBSCRIPTION, subscriptionId)
-        .header(StompHeaders.MESSAGE_ID, sessionId + "-" + messageIds.incrementAndGet());
-    if (contentType != null) {
-      message.header(StompHeaders.CONTENT_TYPE, contentType);
-    }
-    if (ackId != null) {
-      message.header(StompHeaders.ACK, ackId);
-    }
-    for (Map.Entry<String, String> h : senderHeaders) {
-      message.header(h.getKey(), h.getValue());
-    }
-    write(message.body(body).build(), droppable);
+    String messageId = sessionId + "-" + messageIds.incrementAndGet();
+    write(ServerFrames.message(subscriptionId, destination, messageId, contentType, body, ackId, senderHeaders), droppable);
   }
 
   private void write(StompFrame frame) {
@@ -268,98 +252,17 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
     writer.write(channel, frame, droppable);
   }
 
-  private void onSubscribe(ChannelHandlerContext ctx, StompFrame frame) {
-    String id = frame.header(StompHeaders.ID);
-    String destination = frame.header(StompHeaders.DESTINATION);
-    if (id == null || destination == null || destination.isEmpty()) {
-      errorThenClose(ctx, frame, "malformed SUBSCRIBE", "SUBSCRIBE needs id and destination headers.");
-      return;
-    }
-    Optional<AckMode> ack = AckMode.parse(frame.header(StompHeaders.ACK));
-    if (ack.isEmpty()) {
-      errorThenClose(ctx, frame, "invalid ack mode",
-          "ack must be auto, client or client-individual, not " + frame.header(StompHeaders.ACK));
-      return;
-    }
-    try {
-      broker.subscribe(this, id, destination, ack.get());
-    } catch (IllegalArgumentException e) {
-      errorThenClose(ctx, frame, "duplicate subscription id", e.getMessage());
-      return;
-    } catch (BrokerLimitException e) {
-      errorThenClose(ctx, frame, "subscription refused", e.getMessage());
-      return;
-    }
-    receipt(frame);
-  }
-
-  private void onUnsubscribe(ChannelHandlerContext ctx, StompFrame frame) {
-    String id = frame.header(StompHeaders.ID);
-    if (id == null) {
-      errorThenClose(ctx, frame, "malformed UNSUBSCRIBE", "UNSUBSCRIBE needs an id header.");
-      return;
-    }
-    if (!broker.unsubscribe(this, id)) {
-      log.debug("{}: UNSUBSCRIBE of unknown subscription {}", name(), id);
-    }
-    receipt(frame);
-  }
-
-  private void onAck(ChannelHandlerContext ctx, StompFrame frame) {
-    String id = frame.header(StompHeaders.ID);
-    if (id == null) {
-      errorThenClose(ctx, frame, "malformed " + frame.command(), frame.command() + " needs an id header.");
-      return;
-    }
-    boolean known = frame.command() == StompCommand.ACK ? broker.ack(this, id) : broker.nack(this, id);
-    if (!known) {
-      // ack:auto deliveries and repeated acknowledgements: nothing is pending, nothing to do.
-      log.debug("{}: {} of {} settles nothing", name(), frame.command(), id);
-    }
-    receipt(frame);
-  }
-
-  private void onBegin(ChannelHandlerContext ctx, StompFrame frame) {
-    String tx = frame.header(StompHeaders.TRANSACTION);
-    if (tx == null) {
-      errorThenClose(ctx, frame, "malformed BEGIN", "BEGIN needs a transaction header.");
-    } else if (transactions.containsKey(tx)) {
-      errorThenClose(ctx, frame, "transaction already open", "Transaction " + tx + " is open already.");
-    } else if (transactions.size() >= settings.maxOpenTransactions()) {
-      errorThenClose(ctx, frame, "too many transactions",
-          "At most " + settings.maxOpenTransactions() + " transactions may be open at once.");
-    } else {
-      transactions.put(tx, new ArrayList<>());
-      receipt(frame);
-    }
-  }
-
-  private void enlist(ChannelHandlerContext ctx, String tx, StompFrame frame) {
-    List<StompFrame> frames = transactions.get(tx);
-    if (frames == null) {
-      errorThenClose(ctx, frame, "unknown transaction", "Transaction " + tx + " was not begun.");
-    } else if (frames.size() >= settings.maxTransactionFrames()) {
-      errorThenClose(ctx, frame, "transaction too large",
-          "A transaction may hold at most " + settings.maxTransactionFrames() + " frames.");
-    } else {
-      frames.add(frame);
-    }
-  }
-
   private void onEndTransaction(ChannelHandlerContext ctx, StompFrame frame) {
-    String tx = frame.header(StompHeaders.TRANSACTION);
-    List<StompFrame> frames = tx == null ? null : transactions.remove(tx);
-    if (frames == null) {
-      errorThenClose(ctx, frame, "unknown transaction", "Transaction " + tx + " was not begun.");
+    SessionTransactions.Ending ending = transactions.end(frame);
+    if (ending.error() != null) {
+      errorThenClose(ctx, ending.error());
       return;
     }
-    if (frame.command() == StompCommand.COMMIT) {
-      for (StompFrame f : frames) {
-        if (closing) {
-          return;
-        }
-        process(ctx, f);
+    for (StompFrame f : ending.frames()) {
+      if (closing) {
+        return;
       }
+      process(ctx, f);
     }
     receipt(frame);
   }
@@ -378,7 +281,7 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
             ctx.close();
             return;
           }
-          ctx.writeAndFlush(StompFrame.builder(StompCommand.RECEIPT).header(StompHeaders.RECEIPT_ID, receipt).build())
+          ctx.writeAndFlush(ServerFrames.receipt(receipt))
               .addListener(ChannelFutureListener.CLOSE);
         }));
   }
@@ -386,23 +289,12 @@ public final class StompServerHandler extends SimpleChannelInboundHandler<StompF
   private void receipt(StompFrame frame) {
     String receipt = frame.header(StompHeaders.RECEIPT);
     if (receipt != null) {
-      write(StompFrame.builder(StompCommand.RECEIPT).header(StompHeaders.RECEIPT_ID, receipt).build());
+      write(ServerFrames.receipt(receipt));
     }
-  }
-
-  private static StompFrame.Builder errorFrame(StompFrame cause, String message, String detail) {
-    StompFrame.Builder error = StompFrame.builder(StompCommand.ERROR)
-        .header(StompHeaders.MESSAGE, message)
-        .header(StompHeaders.CONTENT_TYPE, "text/plain")
-        .body(detail);
-    if (cause != null && cause.header(StompHeaders.RECEIPT) != null) {
-      error.header(StompHeaders.RECEIPT_ID, cause.header(StompHeaders.RECEIPT));
-    }
-    return error;
   }
 
   private void errorThenClose(ChannelHandlerContext ctx, StompFrame cause, String message, String detail) {
-    errorThenClose(ctx, errorFrame(cause, message, detail).build());
+    errorThenClose(ctx, ServerFrames.error(cause, message, detail).build());
   }
 
   /** The one place that answers a protocol error: ERROR, flushed, then close. */

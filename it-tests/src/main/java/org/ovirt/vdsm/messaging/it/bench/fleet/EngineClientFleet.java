@@ -30,7 +30,8 @@ final class EngineClientFleet implements FleetClient {
   private final EngineClientFactory factory;
   private final List<HostClient> clients = new ArrayList<>();
   private final LongAdder events = new LongAdder();
-  private int connectRetries;
+  /** On a loaded machine a handshake can outlast the host's handshake timeout. */
+  private final ConnectRetries retries = new ConnectRetries("engine-client", CONNECT_ATTEMPTS, ExecutionException.class);
 
   EngineClientFleet(PkiLayout pki) throws Exception {
     requireNonNull(pki, "pki");
@@ -57,37 +58,18 @@ final class EngineClientFleet implements FleetClient {
         wave.add(factory.connect(host, port));
       }
       for (int i = 0; i < wave.size(); i++) {
-        HostClient client;
-        try {
-          client = wave.get(i).get(120, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          client = retry(names.get(i), port, e);
-        }
+        CompletableFuture<HostClient> first = wave.get(i);
+        String host = names.get(i);
+        // The first attempt is the wave's; a host not connected after the last one keeps a client
+        // that connects in the background by the reconnect policy.
+        HostClient client = retries.connect(host,
+            attempt -> (attempt == 1 ? first : factory.connect(host, port)).get(120, TimeUnit.SECONDS),
+            () -> factory.open(host, port));
         client.subscribe(client.host() + "|virt|VM_status|*", e -> events.increment());
         clients.add(client);
       }
     }
-    if (connectRetries > 0) {
-      System.out.println("engine-client: " + connectRetries + " connection attempts failed and were retried");
-    }
-  }
-
-  /**
-   * On a loaded machine a handshake can outlast the host's handshake timeout: two more attempts,
-   * then a client that keeps connecting in the background by the reconnect policy (counted; it
-   * shows as not open).
-   */
-  private HostClient retry(String host, int port, ExecutionException first) throws Exception {
-    for (int attempt = 2; attempt <= CONNECT_ATTEMPTS; attempt++) {
-      connectRetries++;
-      try {
-        return factory.connect(host, port).get(120, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        first.addSuppressed(e);
-      }
-    }
-    System.out.println("engine-client: " + host + " not connected after " + CONNECT_ATTEMPTS + " attempts: " + first.getCause());
-    return factory.open(host, port);
+    retries.report();
   }
 
   @Override

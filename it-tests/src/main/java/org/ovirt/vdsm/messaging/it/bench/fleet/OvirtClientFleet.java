@@ -54,7 +54,7 @@ final class OvirtClientFleet implements FleetClient {
   private final List<JsonRpcClient> byIndex = new java.util.concurrent.CopyOnWriteArrayList<>();
   private boolean warm;
   private final LongAdder events = new LongAdder();
-  private final LongAdder connectRetries = new LongAdder();
+  private final ConnectRetries retries = new ConnectRetries("vdsm-jsonrpc-java", CONNECT_ATTEMPTS, Exception.class);
   private final PkiLayout pki;
 
   OvirtClientFleet(PkiLayout pki) throws Exception {
@@ -97,9 +97,7 @@ final class OvirtClientFleet implements FleetClient {
       connectors.shutdownNow();
     }
     byIndex.addAll(List.of(made));
-    if (connectRetries.sum() > 0) {
-      System.out.println("vdsm-jsonrpc-java: " + connectRetries.sum() + " connection attempts failed and were retried");
-    }
+    retries.report();
     for (String host : hosts) {
       worker.getPublisher().subscribe(new CountingSubscriber(host + "|virt|VM_status|*"));
     }
@@ -134,18 +132,10 @@ final class OvirtClientFleet implements FleetClient {
     JsonRpcClient client = worker.register(reactorClient);
     client.setRetryPolicy(new ClientPolicy(30_000, 3, HEART_BEAT_MS, IOException.class));
     clients.add(client);
-    for (int attempt = 1; attempt <= CONNECT_ATTEMPTS; attempt++) {
-      try {
-        reactorClient.connect();
-        return client;
-      } catch (Exception e) {
-        connectRetries.increment();
-        if (attempt == CONNECT_ATTEMPTS) {
-          System.out.println("vdsm-jsonrpc-java: " + host + " not connected after " + CONNECT_ATTEMPTS + " attempts: " + e);
-        }
-      }
-    }
-    return client;
+    return retries.connect(host, attempt -> {
+      reactorClient.connect();
+      return client;
+    }, () -> client);
   }
 
   @Override
