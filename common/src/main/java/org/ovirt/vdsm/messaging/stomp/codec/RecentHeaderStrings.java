@@ -30,11 +30,13 @@ final class RecentHeaderStrings {
       if (bytes[i] < 0) {
         return null;
       }
-      hash = 31 * hash + bytes[i];
+      hash = 31 * hash + bytes[i]; // any function of the bytes would do: it only picks the slot
     }
     if (length > MAX_LENGTH) {
       return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
     }
+    // Which slot a string takes is not observable beyond which strings share one: '^' or '>>>'
+    // replaced (mutation testing) give another spread, the same strings.
     int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
     String known = slots[slot];
     if (known != null && known.length() == length) {

@@ -143,7 +143,7 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
       decoded = decodeFrame(in);
     } catch (StompDecodeException e) {
       state = State.FAILED;
-      resetFrame();
+      resetFrame(); // lets the frame begun be collected; FAILED never reads it (not observable by a test)
       in.skipBytes(in.readableBytes());
       throw e;
     }
@@ -199,12 +199,13 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
         return true;
       }
     }
+    // "true" here would be equivalent: readCommand then finds no byte, refuses nothing, returns false.
     return false;
   }
 
   private boolean readCommand(ByteBuf in) {
     int lf = findLineEnd(in, LONGEST_COMMAND, StompDecodeException.UNKNOWN_COMMAND);
-    if (lf < 0) {
+    if (lf < 0) { // never 0: skipHeartBeats consumed every leading LF ("<= 0" is equivalent)
       refuseNonCommandPrefix(in);
       return false;
     }
@@ -284,7 +285,7 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
     // The LF of a line within the limit is at offset limit at most, or limit + 1 after a CR.
     int window = (int) Math.min(readable, limit + 2L);
     int r = in.readerIndex();
-    if (scanned < window) {
+    if (scanned < window) { // "<=" is equivalent: the search of an empty range finds nothing, counts 0
       int lf = in.indexOf(r + scanned, r + window, LF);
       if (lf >= 0) {
         bytesScanned += lf - (r + scanned) + 1;
@@ -330,6 +331,7 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
 
   private void parseHeader(ByteBuf in, int length) {
     if (scratch.length < length) {
+      // How much it grows is not observable: Math.max makes it large enough whatever the factor.
       scratch = new byte[Math.max(length, scratch.length * 2)];
     }
     byte[] line = scratch;
@@ -396,7 +398,7 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
   private StompFrame readBodyToNul(ByteBuf in) {
     int max = limits.maxBodyBytes();
     int window = (int) Math.min(in.readableBytes(), max + 1L);
-    if (scanned < window) {
+    if (scanned < window) { // "<=" is equivalent: the search of an empty range finds nothing, counts 0
       int r = in.readerIndex();
       int nul = in.indexOf(r + scanned, r + window, NUL);
       if (nul >= 0) {
@@ -417,7 +419,7 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
 
   /** Copies the body of {@code length} bytes once, skips the NUL, builds the frame. */
   private StompFrame complete(ByteBuf in, int length) {
-    if (length > 0) {
+    if (length > 0) { // ">= 0" is equivalent: an empty array body equals the empty body
       byte[] body = new byte[length];
       in.readBytes(body);
       frame.body(body);

@@ -170,6 +170,9 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
   /**
    * The next instant the wheel must look: a heart-beat due, or the peer's silence reaching the
    * limit (while reads are paused, one full limit from now: resuming restarts the peer's clock).
+   * An earlier instant only costs a wasted look, because {@link #onDeadline} decides from the clock,
+   * not from when it is called: mutation testing's "return 0" here and in onDeadline, and "-" for
+   * the "+" of either deadline, are equivalent.
    */
   private long nextDeadline(long nowNanos) {
     long next = Long.MAX_VALUE;

@@ -149,7 +149,8 @@ class StompHeartBeatHandlerLifecycleTest {
     ch = new EmbeddedChannel();
     ch.freezeTime();
     ch.pipeline().addLast(StompHeartBeatHandler.NAME, new StompHeartBeatHandler(new HeartBeat.Negotiated(0, 10_000), 1.5));
-    for (int i = 0; i < 10; i++) {
+    // 40 s: the wheel looks at the handler at least twice (every 15 s of possible silence)
+    for (int i = 0; i < 40; i++) {
       advance(1_000);
       ch.writeInbound(io.netty.buffer.Unpooled.copiedBuffer("\n", US_ASCII));
       assertThat(written()).isEmpty();
