@@ -146,7 +146,7 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
   /** The wheel's call: declare a silent peer dead, or send a heart-beat if due; the next deadline. */
   private long onDeadline(long nowNanos) {
     if (!ctx.channel().isActive()) {
-      return -1;
+      return -1; // closed, channelInactive not yet run (no test reaches this window)
     }
     if (deadPeerNanos > 0 && reads.silentNanos(ctx, nowNanos) >= deadPeerNanos) {
       log.warn(
@@ -171,8 +171,8 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
    * The next instant the wheel must look: a heart-beat due, or the peer's silence reaching the
    * limit (while reads are paused, one full limit from now: resuming restarts the peer's clock).
    * An earlier instant only costs a wasted look, because {@link #onDeadline} decides from the clock,
-   * not from when it is called: mutation testing's "return 0" here and in onDeadline, and "-" for
-   * the "+" of either deadline, are equivalent.
+   * not from when it is called: mutation testing's "return 0" here and at the end of onDeadline
+   * (a look at every tick) are equivalent.
    */
   private long nextDeadline(long nowNanos) {
     long next = Long.MAX_VALUE;
