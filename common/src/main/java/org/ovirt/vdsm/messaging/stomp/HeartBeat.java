@@ -35,6 +35,8 @@ public record HeartBeat(long sendMs, long receiveMs) {
       return NONE;
     }
     int comma = value.indexOf(',');
+    // The second search starts at index 1 or later, so it finds 1 or more, or -1: ">= 0" and "> 0"
+    // mean the same here (an equivalent mutant of mutation testing).
     if (comma < 0 || value.indexOf(',', comma + 1) >= 0) {
       throw new IllegalArgumentException("heart-beat must be '<send>,<receive>': '" + value + "'");
     }

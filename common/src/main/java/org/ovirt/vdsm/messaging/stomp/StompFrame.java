@@ -103,6 +103,8 @@ public final class StompFrame {
 
   @Override
   public int hashCode() {
+    // Equal frames hash alike and a one-character difference changes the hash (tested); '-' for
+    // either '+' or '/' for the first '*' keep both properties (equivalent mutants).
     return (command.hashCode() * 31 + headers.hashCode()) * 31 + Arrays.hashCode(body);
   }
 

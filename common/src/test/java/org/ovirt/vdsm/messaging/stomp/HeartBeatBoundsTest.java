@@ -34,6 +34,13 @@ class HeartBeatBoundsTest {
   }
 
   @Test
+  void aCommaFirstIsAMissingValueNotAMissingComma() {
+    // One comma, at index 0: the shape is right, the send value is empty.
+    assertThatThrownBy(() -> HeartBeat.parse(",5")).hasMessage("bad heart-beat value: ',5'");
+    assertThatThrownBy(() -> HeartBeat.parse("5,")).hasMessage("bad heart-beat value: '5,'");
+  }
+
+  @Test
   void acceptsZeroAndRefusesNegativeEitherWay() {
     assertThat(new HeartBeat(0, 0)).isEqualTo(HeartBeat.NONE);
     assertThatThrownBy(() -> new HeartBeat(0, -1)).hasMessage("heart-beat values must be >= 0: 0,-1");

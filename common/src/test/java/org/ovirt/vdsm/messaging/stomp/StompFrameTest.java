@@ -96,6 +96,21 @@ class StompFrameTest {
   }
 
   @Test
+  void framesDifferingInOneCharacterOfAHeaderValueOrABodyHashApart() {
+    // Small differences in the headers' hash must not be divided away: eight message ids in a row,
+    // eight bodies in a row, eight distinct hash codes each. (The other arithmetic mutants of
+    // hashCode, '-' for '+' and '/' for the first '*', keep every such difference: equivalent.)
+    java.util.Set<Integer> byHeader = new java.util.HashSet<>();
+    java.util.Set<Integer> byBody = new java.util.HashSet<>();
+    for (char c = '1'; c <= '8'; c++) {
+      byHeader.add(StompFrame.builder(StompCommand.MESSAGE).header("message-id", "m" + c).build().hashCode());
+      byBody.add(StompFrame.builder(StompCommand.MESSAGE).body("{\"id\":" + c + "}").build().hashCode());
+    }
+    assertThat(byHeader).hasSize(8);
+    assertThat(byBody).hasSize(8);
+  }
+
+  @Test
   void toStringShowsHeadersAndBodySizeButNoPasscode() {
     StompFrame connect =
         StompFrame.builder(StompCommand.CONNECT).header("login", "admin").header("passcode", "secret").build();

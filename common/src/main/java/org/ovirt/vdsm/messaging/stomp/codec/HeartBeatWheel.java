@@ -107,6 +107,8 @@ final class HeartBeatWheel implements Runnable {
   public void run() {
     long now = ticker.nanoTime();
     long target = (now - startNanos) / HeartBeatTiming.TICK_NANOS;
+    // Equivalent mutants here: "doneTick - 1" revisits buckets whose clients are all due a revolution
+    // later (skipped), and "size >= 0" below only visits empty buckets.
     long first = Math.max(doneTick + 1, target - MASK);
     doneTick = Math.max(doneTick, target);
     for (long tick = first; tick <= target && size > 0; tick++) {
@@ -116,7 +118,7 @@ final class HeartBeatWheel implements Runnable {
 
   private void visit(int bucket, long target, long now) {
     Entry e = heads[bucket];
-    while (e != null && size > 0) {
+    while (e != null && size > 0) { // an entry implies size > 0: "size >= 0" is equivalent
       Entry next = e.next;
       if (e.deadlineTick <= target) {
         unlink(e);

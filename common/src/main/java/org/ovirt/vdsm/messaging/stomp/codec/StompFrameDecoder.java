@@ -1,6 +1,8 @@
 package org.ovirt.vdsm.messaging.stomp.codec;
 
 import static java.util.Objects.requireNonNull;
+import static org.ovirt.vdsm.messaging.stomp.codec.OffendingText.lenientUtf8;
+import static org.ovirt.vdsm.messaging.stomp.codec.OffendingText.printable;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -91,10 +93,8 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
   private int headerBytes;
   private int contentLength = -1;
   private byte[] scratch = new byte[128];
-  /** Header strings decoded lately, by a hash of their bytes (see {@link #recentAscii}); a power of two. */
-  private final String[] recent = new String[16];
-  /** Longer header strings are not remembered. */
-  private static final int RECENT_MAX_LENGTH = 128;
+  /** Header strings decoded lately, handed out again when the same bytes come. */
+  private final RecentHeaderStrings recent = new RecentHeaderStrings();
 
   /** Bytes examined while searching for delimiters, for tests of linearity. */
   private long bytesScanned;
@@ -143,7 +143,7 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
       decoded = decodeFrame(in);
     } catch (StompDecodeException e) {
       state = State.FAILED;
-      resetFrame();
+      resetFrame(); // lets the frame begun be collected; FAILED never reads it (not observable by a test)
       in.skipBytes(in.readableBytes());
       throw e;
     }
@@ -199,12 +199,13 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
         return true;
       }
     }
+    // "true" here would be equivalent: readCommand then finds no byte, refuses nothing, returns false.
     return false;
   }
 
   private boolean readCommand(ByteBuf in) {
     int lf = findLineEnd(in, LONGEST_COMMAND, StompDecodeException.UNKNOWN_COMMAND);
-    if (lf < 0) {
+    if (lf < 0) { // never 0: skipHeartBeats consumed every leading LF ("<= 0" is equivalent)
       refuseNonCommandPrefix(in);
       return false;
     }
@@ -284,7 +285,7 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
     // The LF of a line within the limit is at offset limit at most, or limit + 1 after a CR.
     int window = (int) Math.min(readable, limit + 2L);
     int r = in.readerIndex();
-    if (scanned < window) {
+    if (scanned < window) { // "<=" is equivalent: the search of an empty range finds nothing, counts 0
       int lf = in.indexOf(r + scanned, r + window, LF);
       if (lf >= 0) {
         bytesScanned += lf - (r + scanned) + 1;
@@ -330,6 +331,7 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
 
   private void parseHeader(ByteBuf in, int length) {
     if (scratch.length < length) {
+      // How much it grows is not observable: Math.max makes it large enough whatever the factor.
       scratch = new byte[Math.max(length, scratch.length * 2)];
     }
     byte[] line = scratch;
@@ -357,27 +359,19 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
     String name = utf8(line, 0, colon);
     String value = utf8(line, colon + 1, length - colon - 1);
     if (command.escapesHeaders()) {
-      name = unescape(name, name);
-      value = unescape(value, name);
+      name = HeaderEscapes.unescape(name, name);
+      value = HeaderEscapes.unescape(value, name);
     }
     frame.header(name, value);
     if (contentLength < 0 && StompHeaders.CONTENT_LENGTH.equals(name)) {
-      contentLength = parseContentLength(value);
+      contentLength = ContentLength.parse(value, limits.maxBodyBytes());
     }
   }
 
   private String utf8(byte[] bytes, int offset, int length) {
-    boolean ascii = true;
-    int hash = length;
-    for (int i = offset, end = offset + length; i < end; i++) {
-      if (bytes[i] < 0) {
-        ascii = false;
-        break;
-      }
-      hash = 31 * hash + bytes[i];
-    }
-    if (ascii) {
-      return recentAscii(bytes, offset, length, hash);
+    String ascii = recent.ascii(bytes, offset, length);
+    if (ascii != null) {
+      return ascii;
     }
     try {
       return utf8.reset().decode(ByteBuffer.wrap(bytes, offset, length)).toString();
@@ -385,102 +379,6 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
       throw new StompDecodeException(
           StompDecodeException.MALFORMED_UTF8, "a header is not valid UTF-8 (" + command + " frame)");
     }
-  }
-
-  /**
-   * The ASCII string of those bytes: the one decoded last time when it had the same bytes (header
-   * names, and values such as the destination and subscription, repeat on every frame of a
-   * connection), else a new one, remembered for next time.
-   */
-  private String recentAscii(byte[] bytes, int offset, int length, int hash) {
-    if (length > RECENT_MAX_LENGTH) {
-      return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
-    }
-    int slot = (hash ^ (hash >>> 16)) & (recent.length - 1);
-    String known = recent[slot];
-    if (known != null && known.length() == length) {
-      boolean same = true;
-      for (int i = 0; i < length; i++) {
-        if (known.charAt(i) != bytes[offset + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        return known;
-      }
-    }
-    String s = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
-    recent[slot] = s;
-    return s;
-  }
-
-  private static String lenientUtf8(byte[] bytes, int length) {
-    return new String(bytes, 0, length, StandardCharsets.UTF_8);
-  }
-
-  /** Resolves {@code \\ \n \r \c}; anything else after a backslash is a fatal error. */
-  private static String unescape(String s, String headerName) {
-    int backslash = s.indexOf('\\');
-    if (backslash < 0) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder(s.length());
-    sb.append(s, 0, backslash);
-    for (int i = backslash; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c != '\\') {
-        sb.append(c);
-        continue;
-      }
-      if (i + 1 == s.length()) {
-        throw new StompDecodeException(
-            StompDecodeException.UNDEFINED_ESCAPE,
-            "a lone backslash ends header '" + printable(headerName) + "'");
-      }
-      char e = s.charAt(++i);
-      switch (e) {
-        case '\\':
-          sb.append('\\');
-          break;
-        case 'n':
-          sb.append('\n');
-          break;
-        case 'r':
-          sb.append('\r');
-          break;
-        case 'c':
-          sb.append(':');
-          break;
-        default:
-          throw new StompDecodeException(
-              StompDecodeException.UNDEFINED_ESCAPE,
-              "undefined escape '\\" + printable(String.valueOf(e)) + "' in header '" + printable(headerName) + "'");
-      }
-    }
-    return sb.toString();
-  }
-
-  private int parseContentLength(String value) {
-    if (value.isEmpty()) {
-      throw new StompDecodeException(StompDecodeException.INVALID_CONTENT_LENGTH, "content-length is empty");
-    }
-    long n = 0;
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c < '0' || c > '9') {
-        throw new StompDecodeException(
-            StompDecodeException.INVALID_CONTENT_LENGTH,
-            "content-length is not a non-negative decimal integer: '" + printable(value) + "'");
-      }
-      n = n * 10 + (c - '0');
-      if (n > limits.maxBodyBytes()) {
-        throw new StompDecodeException(
-            StompDecodeException.BODY_TOO_LARGE,
-            "content-length " + printable(value) + " exceeds the limit of " + limits.maxBodyBytes() + " bytes");
-      }
-    }
-    return (int) n;
   }
 
   private StompFrame readBodyByLength(ByteBuf in) {
@@ -500,7 +398,7 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
   private StompFrame readBodyToNul(ByteBuf in) {
     int max = limits.maxBodyBytes();
     int window = (int) Math.min(in.readableBytes(), max + 1L);
-    if (scanned < window) {
+    if (scanned < window) { // "<=" is equivalent: the search of an empty range finds nothing, counts 0
       int r = in.readerIndex();
       int nul = in.indexOf(r + scanned, r + window, NUL);
       if (nul >= 0) {
@@ -521,7 +419,7 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
 
   /** Copies the body of {@code length} bytes once, skips the NUL, builds the frame. */
   private StompFrame complete(ByteBuf in, int length) {
-    if (length > 0) {
+    if (length > 0) { // ">= 0" is equivalent: an empty array body equals the empty body
       byte[] body = new byte[length];
       in.readBytes(body);
       frame.body(body);
@@ -540,23 +438,5 @@ public class StompFrameDecoder extends ByteToMessageDecoder {
     headerBytes = 0;
     contentLength = -1;
     scanned = 0;
-  }
-
-  /** At most 64 characters of attacker-controlled text, control characters shown as escapes. */
-  private static String printable(String s) {
-    int max = 64;
-    StringBuilder sb = new StringBuilder(Math.min(s.length(), max) + 8);
-    for (int i = 0; i < s.length() && i < max; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        sb.append(String.format("\\x%02x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    if (s.length() > max) {
-      sb.append("...");
-    }
-    return sb.toString();
   }
 }

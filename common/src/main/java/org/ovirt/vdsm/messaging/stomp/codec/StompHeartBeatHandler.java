@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * place, and leaves it when it becomes inactive or the handler is removed.
  */
 public final class StompHeartBeatHandler extends ChannelDuplexHandler {
-  private static final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(StompHeartBeatHandler.class));
+  /** Shared by every handler: a flood of dead peers costs a few lines per interval. */
+  private static final RateLimitedLog SHARED_LOG = new RateLimitedLog(LoggerFactory.getLogger(StompHeartBeatHandler.class));
 
   /** The user event fired when the peer was silent for longer than allowed. */
   public static final Object PEER_SILENT = new Object() {
@@ -54,6 +55,7 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
   private final long sendAfterNanos;
   private final long deadPeerNanos;
   private final long deadPeerTimeoutMs;
+  private final RateLimitedLog log;
   private final HeartBeatWheel.Entry entry = new HeartBeatWheel.Entry(this::onDeadline);
   private ChannelHandlerContext ctx;
   private HeartBeatWheel wheel;
@@ -66,7 +68,13 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
    * @param graceFactor how many receive intervals of silence make a peer dead (at least 1)
    */
   public StompHeartBeatHandler(HeartBeat.Negotiated negotiated, double graceFactor) {
+    this(negotiated, graceFactor, SHARED_LOG);
+  }
+
+  /** As {@link #StompHeartBeatHandler(HeartBeat.Negotiated, double)}, warning on {@code log} (for tests). */
+  StompHeartBeatHandler(HeartBeat.Negotiated negotiated, double graceFactor, RateLimitedLog log) {
     requireNonNull(negotiated, "negotiated");
+    this.log = requireNonNull(log, "log");
     this.deadPeerTimeoutMs = negotiated.deadPeerTimeoutMs(graceFactor);
     this.deadPeerNanos = TimeUnit.MILLISECONDS.toNanos(deadPeerTimeoutMs);
     this.sendAfterNanos = negotiated.sendMs() == 0
@@ -138,7 +146,7 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
   /** The wheel's call: declare a silent peer dead, or send a heart-beat if due; the next deadline. */
   private long onDeadline(long nowNanos) {
     if (!ctx.channel().isActive()) {
-      return -1;
+      return -1; // closed, channelInactive not yet run (no test reaches this window)
     }
     if (deadPeerNanos > 0 && reads.silentNanos(ctx, nowNanos) >= deadPeerNanos) {
       log.warn(
@@ -162,6 +170,9 @@ public final class StompHeartBeatHandler extends ChannelDuplexHandler {
   /**
    * The next instant the wheel must look: a heart-beat due, or the peer's silence reaching the
    * limit (while reads are paused, one full limit from now: resuming restarts the peer's clock).
+   * An earlier instant only costs a wasted look, because {@link #onDeadline} decides from the clock,
+   * not from when it is called: mutation testing's "return 0" here and at the end of onDeadline
+   * (a look at every tick) are equivalent.
    */
   private long nextDeadline(long nowNanos) {
     long next = Long.MAX_VALUE;

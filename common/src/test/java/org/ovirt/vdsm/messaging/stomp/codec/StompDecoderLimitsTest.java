@@ -45,4 +45,22 @@ class StompDecoderLimitsTest {
     assertThat(run.events)
         .containsExactly(StompFrame.of(StompCommand.UNSUBSCRIBE), StompFrame.of(StompCommand.DISCONNECT));
   }
+
+  @Test
+  void acceptsTheLargestBodyAndRefusesOneMore() {
+    StompDecoderLimits largest = StompDecoderLimits.DEFAULTS.withMaxBodyBytes(StompDecoderLimits.MAX_BODY_BYTES);
+    assertThat(largest.maxBodyBytes()).isEqualTo(Integer.MAX_VALUE - 16);
+    assertThatThrownBy(() -> StompDecoderLimits.DEFAULTS.withMaxBodyBytes(StompDecoderLimits.MAX_BODY_BYTES + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxBodyBytes must be between 0 and 2147483631: 2147483632");
+  }
+
+  @Test
+  void eachWithReplacesItsOwnLimitOnly() {
+    StompDecoderLimits d = StompDecoderLimits.DEFAULTS;
+    assertThat(d.withMaxLineBytes(100)).isEqualTo(new StompDecoderLimits(100, 128, 65536, 16777216));
+    assertThat(d.withMaxHeaderCount(5)).isEqualTo(new StompDecoderLimits(8192, 5, 65536, 16777216));
+    assertThat(d.withMaxHeaderBytes(7)).isEqualTo(new StompDecoderLimits(8192, 128, 7, 16777216));
+    assertThat(d.withMaxBodyBytes(9)).isEqualTo(new StompDecoderLimits(8192, 128, 65536, 9));
+  }
 }

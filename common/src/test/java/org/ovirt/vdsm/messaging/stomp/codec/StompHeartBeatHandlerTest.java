@@ -135,6 +135,16 @@ class StompHeartBeatHandlerTest {
   }
 
   @Test
+  void closesASilentPeerAtTheTickWhereItsSilenceReachesTheLimitExactly() {
+    channel(0, 1_000);
+    advance(1_450);
+    assertThat(ch.isActive()).isTrue();
+    advance(50); // 1,500 ms of silence exactly, at a tick
+    assertThat(events).containsExactly(StompHeartBeatHandler.PEER_SILENT);
+    assertThat(ch.isActive()).isFalse();
+  }
+
+  @Test
   void anyByteFromThePeerKeepsItAlive() {
     channel(0, 1_000);
     for (int i = 0; i < 10; i++) {
