@@ -66,7 +66,7 @@ class StompClientSessionUseTest {
     ch = recorder.channel(session, false);
     assertThat(written(ch)).isEmpty();
     ch.pipeline().fireChannelActive();
-    assertThat(written(ch)).isEqualTo("CONNECT\naccept-version:1.2\nhost:engine.example\nheart-beat:0,5000\n\n\0");
+    assertThat(written(ch)).isEqualTo("CONNECT\naccept-version:1.2\nhost:engine.example\nheart-beat:0,5000\naccept-batched-frames:true\n\n\0");
     assertThat(recorder.passedOn).containsExactly("active");
   }
 

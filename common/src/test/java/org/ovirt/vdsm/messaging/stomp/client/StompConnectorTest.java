@@ -159,13 +159,13 @@ class StompConnectorTest {
         new AtomicBoolean(true));
     Socket host = accept(server);
     assertThat(readFrame(host.getInputStream()))
-        .isEqualTo("CONNECT\naccept-version:1.2\nhost:engine\nheart-beat:0,0\n\n\0");
+        .isEqualTo("CONNECT\naccept-version:1.2\nhost:engine\nheart-beat:0,0\naccept-batched-frames:true\n\n\0");
     host.getOutputStream().write("CONNECTED\nversion:1.2\n\n\0".getBytes(US_ASCII));
     assertThat(recorder.started.get(WAIT_S, TimeUnit.SECONDS)).isEqualTo(HeartBeat.Negotiated.NONE);
 
     Channel ch = session.channel();
     assertThat(onLoop(() -> ch.pipeline().names()))
-        .startsWith(StompClientSession.DECODER, StompClientSession.ENCODER, StompClientSession.SESSION)
+        .startsWith(StompConnector.FLUSHES, StompClientSession.DECODER, StompClientSession.ENCODER, StompClientSession.SESSION)
         .doesNotContain("tls");
     assertThat(((StompFrameDecoder) ch.pipeline().get(StompClientSession.DECODER)).limits()).isSameAs(LIMITS);
     assertThat(ch.pipeline().get(StompClientSession.ENCODER)).isSameAs(StompFrameEncoder.INSTANCE);
@@ -388,7 +388,7 @@ class StompConnectorTest {
     accept(server);
     Channel ch = onLoop(session::channel);
     assertThat(onLoop(() -> ch.pipeline().names())).startsWith(
-        "tls", StompClientSession.DECODER, StompClientSession.ENCODER, StompClientSession.SESSION);
+        "tls", StompConnector.FLUSHES, StompClientSession.DECODER, StompClientSession.ENCODER, StompClientSession.SESSION);
     SslHandler tls = (SslHandler) ch.pipeline().get("tls");
     assertThat(tls.getHandshakeTimeoutMillis()).isEqualTo(timeout.toMillis());
     assertThat(tls.engine().getPeerHost()).isEqualTo("127.0.0.1");
