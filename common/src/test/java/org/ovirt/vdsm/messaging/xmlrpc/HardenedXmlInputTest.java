@@ -79,4 +79,32 @@ class HardenedXmlInputTest {
         ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + CALL).getBytes(ISO_8859_1));
     assertThat(fault(bad, XmlRpcLimits.DEFAULTS).getMessage()).isEqualTo("not well-formed XML: the body is not valid UTF-8");
   }
+
+  @Test
+  void theParsersErrorIsOneLineWithoutItsLocationPrefixButWithTheLine() {
+    byte[] body = "<methodCall>\n<methodName>ping</methodCall></methodName>".getBytes(UTF_8);
+    XmlRpcFault f = fault(body, XmlRpcLimits.DEFAULTS);
+    assertThat(f.code()).isEqualTo(XmlRpcFault.NOT_WELL_FORMED);
+    assertThat(f.getMessage()).isEqualTo("not well-formed XML: The element type \"methodName\" must be terminated by the "
+        + "matching end-tag \"</methodName>\". (line 2)");
+  }
+
+  @Test
+  void aByteOrderMarkOfUtf16AloneIsLeftToTheParser() {
+    // Two bytes: the shortest body whose byte order mark is looked at. It is not judged as UTF-8.
+    for (byte[] body : new byte[][] {{(byte) 0xFF, (byte) 0xFE}, {(byte) 0xFE, (byte) 0xFF}}) {
+      XmlRpcFault f = fault(body, XmlRpcLimits.DEFAULTS);
+      assertThat(f.code()).isEqualTo(XmlRpcFault.NOT_WELL_FORMED);
+      assertThat(f.getMessage()).startsWith("not well-formed XML: ")
+          .isNotEqualTo("not well-formed XML: the body is not valid UTF-8");
+    }
+  }
+
+  @Test
+  void anEncodingTheParserDoesNotKnowIsAFault() {
+    byte[] body = ("<?xml version=\"1.0\" encoding=\"x-no-such-charset\"?>" + CALL).getBytes(UTF_8);
+    XmlRpcFault f = fault(body, XmlRpcLimits.DEFAULTS);
+    assertThat(f.code()).isEqualTo(XmlRpcFault.NOT_WELL_FORMED);
+    assertThat(f.getMessage()).startsWith("not well-formed XML: ");
+  }
 }

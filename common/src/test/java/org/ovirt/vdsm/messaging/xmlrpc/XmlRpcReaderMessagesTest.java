@@ -109,9 +109,17 @@ class XmlRpcReaderMessagesTest {
     assertThat(f.getMessage()).isEqualTo("invalid XML-RPC: invalid int (32-bit): 'x' (line 5)");
   }
 
-  @Test
-  void aDoctypeIsRefusedAsNotWellFormedWithoutALine() {
-    XmlRpcFault f = callFault("<!DOCTYPE methodCall []>" + call("<value>x</value>"));
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+    "empty internal subset|<!DOCTYPE methodCall []>",
+    "an entity|<!DOCTYPE methodCall [<!ENTITY a 'x'>]>",
+    "an external entity|<!DOCTYPE methodCall [<!ENTITY a SYSTEM 'http://127.0.0.1:1/a'>]>",
+    "an external subset|<!DOCTYPE methodCall SYSTEM 'http://127.0.0.1:1/x.dtd'>",
+    "a public external subset|<!DOCTYPE methodCall PUBLIC '-//x//EN' 'http://127.0.0.1:1/x.dtd'>",
+    "a parameter entity|<!DOCTYPE methodCall [<!ENTITY % p SYSTEM 'http://127.0.0.1:1/p'> %p;]>",
+  })
+  void aDoctypeIsRefusedAtItsDeclarationAsNotWellFormedWithoutALine(String name, String doctype) {
+    XmlRpcFault f = callFault("<?xml version='1.0'?>" + doctype + call("<value>x</value>"));
     assertThat(f.code()).isEqualTo(XmlRpcFault.NOT_WELL_FORMED);
     assertThat(f.getMessage()).isEqualTo("DTDs are not allowed (DOCTYPE refused)");
   }

@@ -116,4 +116,23 @@ class XmlRpcWriterBoundsTest {
     assertThat(responseValue(new JsonPrimitive(new BigDecimal("1E+3")))).isEqualTo("<value><double>1000.0</double></value>");
     assertThat(responseValue(new JsonPrimitive(new BigDecimal("1e400")))).isEqualTo(string("1E+400"));
   }
+
+  @Test
+  void aNumberWhoseTextHasAFractionPointIsADoubleWhereverThePointIs() {
+    Number half = new Number() {
+      @Override public int intValue() { return 0; }
+      @Override public long longValue() { return 0; }
+      @Override public float floatValue() { return 0.5f; }
+      @Override public double doubleValue() { return 0.5; }
+      @Override public String toString() { return ".5"; }
+    };
+    assertThat(responseValue(new JsonPrimitive(half))).isEqualTo("<value><double>0.5</double></value>");
+  }
+
+  @Test
+  void aFaultMessageOfExactlyTheLimitIsKeptAndOneMoreIsCut() {
+    String limit = "m".repeat(XmlRpcFault.MAX_MESSAGE_CHARS);
+    assertThat(new XmlRpcFault(1, limit).getMessage()).isEqualTo(limit);
+    assertThat(new XmlRpcFault(1, limit + "n").getMessage()).isEqualTo(limit + "...");
+  }
 }
