@@ -70,7 +70,11 @@ final class XmlTagCursor {
     }
   }
 
-  /** The next tag must be the end of {@code name}. */
+  /**
+   * The next tag must be the end of {@code name}. The name check of an end tag (here and after each
+   * loop over child elements in {@link XmlRpcReader}) is a guard only: in a well-formed document an
+   * end tag closes the element the grammar is in, so removing it is an equivalent mutant.
+   */
   void expectEnd(String name) throws XMLStreamException, XmlRpcFault {
     if (nextTag() != XMLStreamConstants.END_ELEMENT) {
       throw invalid("expected </" + name + ">, found <" + xml.getLocalName() + ">");
