@@ -107,4 +107,14 @@ class HardenedXmlInputTest {
     assertThat(f.code()).isEqualTo(XmlRpcFault.NOT_WELL_FORMED);
     assertThat(f.getMessage()).startsWith("not well-formed XML: ");
   }
+
+  @Test
+  void whiteSpaceBetweenElementsIsWhiteSpaceEvenInACdataSection() throws XmlRpcFault {
+    // The parser coalesces character data, so a CDATA section of blanks is the same blanks.
+    byte[] body = ("<methodCall><methodName>m</methodName><params><![CDATA[ \n ]]><param><value><int>1</int></value>"
+        + "</param></params></methodCall>").getBytes(UTF_8);
+    assertThat(XmlRpcCodec.parseCall(body, XmlRpcLimits.DEFAULTS).params()).hasSize(1);
+    byte[] text = ("<methodCall><methodName>m</methodName><params><![CDATA[x]]></params></methodCall>").getBytes(UTF_8);
+    assertThat(fault(text, XmlRpcLimits.DEFAULTS).getMessage()).isEqualTo("invalid XML-RPC: unexpected text (line 1)");
+  }
 }
