@@ -15,6 +15,7 @@ import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -122,6 +123,7 @@ public final class JsonRpcCodec {
     requireNonNull(limits, "limits");
     // The small answer with a scalar result as our host writes it (most answers an engine gets):
     // read from the bytes, no JsonReader; anything else goes the general way below.
+    // The shortcut's answers hold 4 values, so any bound from 4 up would do: "> 16" is equivalent.
     JsonRpcPayload small = limits.maxValues() >= 16 ? SmallAnswerScanner.scan(utf8) : null;
     if (small != null) {
       return small;
@@ -131,6 +133,7 @@ public final class JsonRpcCodec {
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
+    // Both ways decode alike (only speed differs): "<" for "<=", and the negation, are equivalent.
     if (utf8.length <= WHOLE_DECODE_BYTES) {
       // Small bodies (nearly all calls): decode the characters in one go; a stream decoder would
       // allocate and fill an 8 KiB buffer per message, which costs more than the parse itself.
@@ -141,6 +144,7 @@ public final class JsonRpcCodec {
         chars = null;
       }
       if (chars != null) {
+        // offset and position are 0 in a buffer from decode(): "-" for "+" is equivalent.
         return PayloadReader.read(new CharArrayReader(chars.array(), chars.arrayOffset() + chars.position(), chars.remaining()), limits);
       }
       // Malformed UTF-8: let the streaming path report it where it is.
@@ -196,7 +200,7 @@ public final class JsonRpcCodec {
   public static byte[] encode(JsonRpcMessage message) {
     requireNonNull(message, "message");
     Utf8Buffer out = new Utf8Buffer(256, Integer.MAX_VALUE - 16);
-    write(message, out);
+    write(out.writer(), writer -> MessageWriter.write(writer, message));
     return out.toByteArray();
   }
 
@@ -208,24 +212,30 @@ public final class JsonRpcCodec {
    */
   public static byte[] encodeBatch(List<? extends JsonRpcMessage> messages) {
     requireNonNull(messages, "messages");
+    // An initial capacity only ("/" for "*" is equivalent): the buffer grows as needed.
     Utf8Buffer out = new Utf8Buffer(256 * Math.max(1, Math.min(messages.size(), 64)), Integer.MAX_VALUE - 16);
-    try {
-      JsonWriter writer = MessageWriter.newWriter(out.writer());
-      MessageWriter.writeBatch(writer, messages);
-      writer.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a Utf8Buffer does not fail
-    }
+    write(out.writer(), writer -> MessageWriter.writeBatch(writer, messages));
     return out.toByteArray();
   }
 
-  private static void write(JsonRpcMessage message, Utf8Buffer out) {
+  /** JSON text written with one {@link JsonWriter}. */
+  @FunctionalInterface
+  private interface JsonText {
+    void writeTo(JsonWriter writer) throws IOException;
+  }
+
+  /**
+   * Writes {@code text} into {@code out} through a {@link MessageWriter#newWriter} writer. The
+   * writers given here (a {@link Utf8Buffer}'s, a {@link StringWriter}) never fail with an
+   * {@link IOException}; a {@link Utf8Buffer.Full} goes to the caller.
+   */
+  private static void write(Writer out, JsonText text) {
     try {
-      JsonWriter writer = MessageWriter.newWriter(out.writer());
-      MessageWriter.write(writer, message);
-      writer.flush();
+      JsonWriter writer = MessageWriter.newWriter(out);
+      text.writeTo(writer);
+      writer.flush(); // JsonWriter does not buffer, these writers flush nothing: removing it is equivalent
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // a Utf8Buffer does not fail
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -233,13 +243,7 @@ public final class JsonRpcCodec {
   public static String encodeToString(JsonRpcMessage message) {
     requireNonNull(message, "message");
     StringWriter out = new StringWriter();
-    try {
-      JsonWriter writer = MessageWriter.newWriter(out);
-      MessageWriter.write(writer, message);
-      writer.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringWriter does not fail
-    }
+    write(out, writer -> MessageWriter.write(writer, message));
     return out.toString();
   }
 
@@ -253,7 +257,7 @@ public final class JsonRpcCodec {
     requireNonNull(message, "message");
     Utf8Buffer out = new Utf8Buffer(Math.min(256, maxBytes), maxBytes);
     try {
-      write(message, out);
+      write(out.writer(), writer -> MessageWriter.write(writer, message));
     } catch (Utf8Buffer.Full e) {
       return Optional.empty();
     }
@@ -289,13 +293,7 @@ public final class JsonRpcCodec {
   public static String encodeBatchToString(List<? extends JsonRpcMessage> messages) {
     requireNonNull(messages, "messages");
     StringWriter out = new StringWriter();
-    try {
-      JsonWriter writer = MessageWriter.newWriter(out);
-      MessageWriter.writeBatch(writer, messages);
-      writer.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    write(out, writer -> MessageWriter.writeBatch(writer, messages));
     return out.toString();
   }
 }

@@ -54,6 +54,7 @@ public sealed interface JsonRpcId permits JsonRpcId.StringId, JsonRpcId.NumberId
       return o instanceof NumberId other && value.compareTo(other.value) == 0;
     }
 
+    /** Equal ids hash alike; a constant would too (an equivalent mutant for the contract). */
     @Override
     public int hashCode() {
       return value.stripTrailingZeros().hashCode();

@@ -5,23 +5,19 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
-import javax.xml.XMLConstants;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * Reads XML-RPC documents from untrusted bytes with the JDK's own StAX parser, hardened: a document
- * with a DTD (internal or external) is refused at its {@code DOCTYPE}, before any declaration in it
- * is used, so no entity is ever expanded and no external entity is ever resolved (a resolver that
- * refuses everything backs this up); only the XML-RPC grammar is accepted, element by element, with
- * the nesting of values bounded by {@link XmlRpcLimits#maxDepth()}.
+ * Reads XML-RPC documents (a {@code methodCall} or a {@code methodResponse}) and their values from
+ * untrusted bytes, opened by {@link HardenedXmlInput} (no DTD, no entity, size and encoding checked)
+ * and walked with {@link XmlTagCursor}: only the XML-RPC grammar is accepted, element by element,
+ * with the nesting of values bounded by {@link XmlRpcLimits#maxDepth()}.
  *
  * <p>A {@code methodResponse} is read with the same hardening but a little more tolerance for what
  * real servers send (Python's {@code xmlrpc} in VDSM): a {@code double} written as {@code nan},
@@ -46,162 +42,83 @@ final class XmlRpcReader {
       Pattern.compile("\\d{4}-?\\d{2}-?\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}(:?\\d{2})?)?");
 
   private final XMLStreamReader xml;
+  private final XmlTagCursor tags;
   private final int maxDepth;
   /** Reading a response: the tolerances in the class comment. */
   private final boolean response;
 
   private XmlRpcReader(XMLStreamReader xml, int maxDepth, boolean response) {
     this.xml = xml;
+    this.tags = new XmlTagCursor(xml);
     this.maxDepth = maxDepth;
     this.response = response;
   }
 
-  /** Runs {@code body} with a reader over {@code bytes}, mapping parser errors to faults. */
-  private static <T> T read(byte[] bytes, XmlRpcLimits limits, boolean response, Body<T> body) throws XmlRpcFault {
-    if (bytes.length > limits.maxBodyBytes()) {
-      throw new XmlRpcFault(
-          XmlRpcFault.INVALID_XML_RPC, "body of " + bytes.length + " bytes exceeds the limit of " + limits.maxBodyBytes());
-    }
-    if (declaresUtf8(bytes) && !isUtf8(bytes)) {
-      // Checked here: the JDK parser would print a bare "[Fatal Error]" line to stderr, outside the log.
-      throw new XmlRpcFault(XmlRpcFault.NOT_WELL_FORMED, "not well-formed XML: the body is not valid UTF-8");
-    }
-    XMLStreamReader xml = null;
-    try {
-      xml = newFactory().createXMLStreamReader(new ByteArrayInputStream(bytes));
-      return body.read(new XmlRpcReader(xml, limits.maxDepth(), response));
-    } catch (XMLStreamException e) {
-      throw new XmlRpcFault(XmlRpcFault.NOT_WELL_FORMED, "not well-formed XML: " + parserMessage(e));
-    } catch (RuntimeException e) {
-      // The JDK parser reports some malformed input (bad encodings) as unchecked exceptions.
-      throw new XmlRpcFault(XmlRpcFault.NOT_WELL_FORMED, "not well-formed XML: " + e.getClass().getSimpleName());
-    } finally {
-      if (xml != null) {
-        try {
-          xml.close();
-        } catch (XMLStreamException ignored) {
-          // nothing was opened that a close could leak
-        }
-      }
-    }
-  }
-
-  /** The encoding named in an XML declaration. */
-  private static final Pattern ENCODING = Pattern.compile("^\\s*<\\?xml[^>]*?encoding\\s*=\\s*[\"']([A-Za-z0-9._-]{1,40})[\"']");
-
-  /**
-   * Whether the document is UTF-8 by its own account: no byte order mark of UTF-16/32 and no
-   * declared encoding, or UTF-8 declared (XML 1.0, appendix F).
-   */
-  private static boolean declaresUtf8(byte[] bytes) {
-    if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
-        || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE) || bytes[0] == 0 || bytes[1] == 0)) {
-      return false;
-    }
-    String head = new String(bytes, 0, Math.min(bytes.length, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
-    java.util.regex.Matcher m = ENCODING.matcher(head.startsWith("\u00EF\u00BB\u00BF") ? head.substring(3) : head);
-    return !m.find() || m.group(1).equalsIgnoreCase("UTF-8") || m.group(1).equalsIgnoreCase("UTF8");
-  }
-
-  private static boolean isUtf8(byte[] bytes) {
-    try {
-      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes));
-      return true;
-    } catch (java.nio.charset.CharacterCodingException e) {
-      return false;
-    }
-  }
-
-  private interface Body<T> {
-    T read(XmlRpcReader reader) throws XMLStreamException, XmlRpcFault;
-  }
-
-  /**
-   * A new factory per document: the JDK's factory is not documented as thread safe. The JDK
-   * implementation (not whatever StAX provider is on the class path) so that the hardening below is
-   * known to hold.
-   */
-  private static XMLInputFactory newFactory() {
-    XMLInputFactory f = XMLInputFactory.newDefaultFactory();
-    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-    f.setProperty(XMLInputFactory.IS_VALIDATING, false);
-    f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-    f.setProperty(XMLInputFactory.IS_COALESCING, true);
-    f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-    f.setXMLResolver(
-        (publicId, systemId, baseUri, namespace) -> {
-          throw new XMLStreamException("external entities are refused");
-        });
-    return f;
-  }
-
   /** Reads a {@code methodCall}. */
   static XmlRpcCall readCall(byte[] bytes, XmlRpcLimits limits) throws XmlRpcFault {
-    return read(bytes, limits, false, XmlRpcReader::methodCall);
+    return HardenedXmlInput.read(
+        bytes, limits, xml -> new XmlRpcReader(xml, limits.maxDepth(), false).methodCall());
   }
 
   /** Reads a {@code methodResponse}. */
   static XmlRpcResponse readResponse(byte[] bytes, XmlRpcLimits limits) throws XmlRpcFault {
-    return read(bytes, limits, true, XmlRpcReader::methodResponse);
+    return HardenedXmlInput.read(
+        bytes, limits, xml -> new XmlRpcReader(xml, limits.maxDepth(), true).methodResponse());
   }
 
   // ------------------------------------------------------------------ documents
 
   private XmlRpcCall methodCall() throws XMLStreamException, XmlRpcFault {
-    rootElement("methodCall");
-    expectStart("methodName");
-    String name = textOnly("methodName").strip();
+    tags.rootElement("methodCall");
+    tags.expectStart("methodName");
+    String name = tags.textOnly("methodName").strip();
     if (!METHOD_NAME.matcher(name).matches()) {
-      throw invalid("invalid methodName (letters, digits, '_', '.', ':', '/'; at most 256)");
+      throw tags.invalid("invalid methodName (letters, digits, '_', '.', ':', '/'; at most 256)");
     }
     List<JsonElement> params = new ArrayList<>();
-    if (nextTag() == XMLStreamConstants.START_ELEMENT) {
-      expectName("params");
-      while (nextTag() == XMLStreamConstants.START_ELEMENT) {
-        expectName("param");
-        expectStart("value");
+    if (tags.nextTag() == XMLStreamConstants.START_ELEMENT) {
+      tags.expectName("params");
+      while (tags.nextTag() == XMLStreamConstants.START_ELEMENT) {
+        tags.expectName("param");
+        tags.expectStart("value");
         params.add(value(0));
-        expectEnd("param");
+        tags.expectEnd("param");
       }
-      expectName("params");
-      expectEnd("methodCall");
+      tags.expectName("params");
+      tags.expectEnd("methodCall");
     } else {
-      expectName("methodCall");
+      tags.expectName("methodCall");
     }
-    endOfDocument();
+    tags.endOfDocument();
     return new XmlRpcCall(name, params);
   }
 
   private XmlRpcResponse methodResponse() throws XMLStreamException, XmlRpcFault {
-    rootElement("methodResponse");
-    expectStart(null);
+    tags.rootElement("methodResponse");
+    tags.expectStart(null);
     XmlRpcResponse response;
-    if (xml.getLocalName().equals("fault") && noNamespace()) {
-      expectStart("value");
+    if (xml.getLocalName().equals("fault") && tags.noNamespace()) {
+      tags.expectStart("value");
       JsonElement fault = value(0);
-      expectEnd("fault");
+      tags.expectEnd("fault");
       response = new XmlRpcResponse(null, fault(fault));
     } else {
-      expectName("params");
-      expectStart("param");
-      expectStart("value");
+      tags.expectName("params");
+      tags.expectStart("param");
+      tags.expectStart("value");
       JsonElement value = value(0);
-      expectEnd("param");
-      expectEnd("params");
+      tags.expectEnd("param");
+      tags.expectEnd("params");
       response = new XmlRpcResponse(value, null);
     }
-    expectEnd("methodResponse");
-    endOfDocument();
+    tags.expectEnd("methodResponse");
+    tags.endOfDocument();
     return response;
   }
 
   private XmlRpcFault fault(JsonElement value) throws XmlRpcFault {
     if (!value.isJsonObject()) {
-      throw invalid("fault value is not a struct");
+      throw tags.invalid("fault value is not a struct");
     }
     JsonObject s = value.getAsJsonObject();
     JsonElement code = s.get("faultCode");
@@ -211,7 +128,7 @@ final class XmlRpcReader {
     }
     if (code == null || !code.isJsonPrimitive() || !code.getAsJsonPrimitive().isNumber()
         || string == null || !string.isJsonPrimitive() || !string.getAsJsonPrimitive().isString()) {
-      throw invalid("fault struct needs an int faultCode and a string faultString");
+      throw tags.invalid("fault struct needs an int faultCode and a string faultString");
     }
     return new XmlRpcFault(code.getAsInt(), string.getAsString());
   }
@@ -234,16 +151,16 @@ final class XmlRpcReader {
         }
         case XMLStreamConstants.START_ELEMENT -> {
           if (!text.toString().isBlank()) {
-            throw invalid("text and a typed value mixed in one value");
+            throw tags.invalid("text and a typed value mixed in one value");
           }
           JsonElement typed = typed(depth);
-          expectEnd("value");
+          tags.expectEnd("value");
           return typed;
         }
         case XMLStreamConstants.END_ELEMENT -> {
           return new JsonPrimitive(text.toString()); // untyped: a string, as written
         }
-        default -> throw unexpected(event);
+        default -> throw tags.unexpected(event);
       }
     }
   }
@@ -254,39 +171,39 @@ final class XmlRpcReader {
     String ns = xml.getNamespaceURI();
     boolean extension = APACHE_EXTENSIONS.equals(ns);
     if (ns != null && !ns.isEmpty() && !extension) {
-      throw invalid("unsupported value type {" + ns + "}" + type);
+      throw tags.invalid("unsupported value type {" + ns + "}" + type);
     }
     if (extension) {
       return switch (type) {
         case "nil" -> nil();
-        case "i8" -> i8(textOnly(type));
-        default -> throw invalid("unsupported Apache extension type ex:" + type);
+        case "i8" -> i8(tags.textOnly(type));
+        default -> throw tags.invalid("unsupported Apache extension type ex:" + type);
       };
     }
     return switch (type) {
-      case "int", "i4" -> i4(textOnly(type));
-      case "i8" -> i8(textOnly(type));
-      case "boolean" -> bool(textOnly(type).strip());
-      case "string" -> new JsonPrimitive(textOnly(type));
-      case "double" -> dbl(textOnly(type).strip());
-      case "dateTime.iso8601" -> dateTime(textOnly(type).strip());
-      case "base64" -> base64(textOnly(type));
+      case "int", "i4" -> i4(tags.textOnly(type));
+      case "i8" -> i8(tags.textOnly(type));
+      case "boolean" -> bool(tags.textOnly(type).strip());
+      case "string" -> new JsonPrimitive(tags.textOnly(type));
+      case "double" -> dbl(tags.textOnly(type).strip());
+      case "dateTime.iso8601" -> dateTime(tags.textOnly(type).strip());
+      case "base64" -> base64(tags.textOnly(type));
       case "nil" -> nil();
       case "struct" -> struct(depth + 1);
       case "array" -> array(depth + 1);
-      default -> throw invalid("unsupported value type <" + type + ">");
+      default -> throw tags.invalid("unsupported value type <" + type + ">");
     };
   }
 
   private JsonElement nil() throws XMLStreamException, XmlRpcFault {
-    if (!textOnly("nil").isBlank()) {
-      throw invalid("nil must be empty");
+    if (!tags.textOnly("nil").isBlank()) {
+      throw tags.invalid("nil must be empty");
     }
     return JsonNull.INSTANCE;
   }
 
   private XmlRpcFault invalidNumber(String type, String text) {
-    return invalid("invalid " + type + ": '" + abbreviate(text) + "'");
+    return tags.invalid("invalid " + type + ": '" + XmlTagCursor.abbreviate(text) + "'");
   }
 
   private JsonElement i4(String text) throws XmlRpcFault {
@@ -313,7 +230,7 @@ final class XmlRpcReader {
     return switch (text) {
       case "1" -> new JsonPrimitive(true);
       case "0" -> new JsonPrimitive(false);
-      default -> throw invalid("boolean must be 0 or 1, not '" + abbreviate(text) + "'");
+      default -> throw tags.invalid("boolean must be 0 or 1, not '" + XmlTagCursor.abbreviate(text) + "'");
     };
   }
 
@@ -333,7 +250,7 @@ final class XmlRpcReader {
 
   private JsonElement dateTime(String text) throws XmlRpcFault {
     if (!DATE_TIME.matcher(text).matches()) {
-      throw invalid("invalid dateTime.iso8601: '" + abbreviate(text) + "'");
+      throw tags.invalid("invalid dateTime.iso8601: '" + XmlTagCursor.abbreviate(text) + "'");
     }
     return new JsonPrimitive(text);
   }
@@ -350,173 +267,45 @@ final class XmlRpcReader {
       byte[] bytes = Base64.getDecoder().decode(compact.toString());
       return new JsonPrimitive(Base64.getEncoder().encodeToString(bytes));
     } catch (IllegalArgumentException e) {
-      throw invalid("invalid base64");
+      throw tags.invalid("invalid base64");
     }
   }
 
   private void checkDepth(int depth) throws XmlRpcFault {
     if (depth > maxDepth) {
-      throw invalid("values nested deeper than " + maxDepth + " levels");
+      throw tags.invalid("values nested deeper than " + maxDepth + " levels");
     }
   }
 
   private JsonElement struct(int depth) throws XMLStreamException, XmlRpcFault {
     checkDepth(depth);
     JsonObject object = new JsonObject();
-    while (nextTag() == XMLStreamConstants.START_ELEMENT) {
-      expectName("member");
-      expectStart("name");
-      String name = textOnly("name");
+    while (tags.nextTag() == XMLStreamConstants.START_ELEMENT) {
+      tags.expectName("member");
+      tags.expectStart("name");
+      String name = tags.textOnly("name");
       if (object.has(name)) {
-        throw invalid("struct member '" + abbreviate(name) + "' appears twice");
+        throw tags.invalid("struct member '" + XmlTagCursor.abbreviate(name) + "' appears twice");
       }
-      expectStart("value");
+      tags.expectStart("value");
       object.add(name, value(depth));
-      expectEnd("member");
+      tags.expectEnd("member");
     }
-    expectName("struct");
+    tags.expectName("struct");
     return object;
   }
 
   private JsonElement array(int depth) throws XMLStreamException, XmlRpcFault {
     checkDepth(depth);
-    expectStart("data");
+    tags.expectStart("data");
     JsonArray array = new JsonArray();
-    while (nextTag() == XMLStreamConstants.START_ELEMENT) {
-      expectName("value");
+    while (tags.nextTag() == XMLStreamConstants.START_ELEMENT) {
+      tags.expectName("value");
       array.add(value(depth));
     }
-    expectName("data");
-    expectEnd("array");
+    tags.expectName("data");
+    tags.expectEnd("array");
     return array;
   }
 
-  // ------------------------------------------------------------------ grammar helpers
-
-  /** Skips the prolog (refusing a DTD) and checks the root element's name. */
-  private void rootElement(String name) throws XMLStreamException, XmlRpcFault {
-    expectStart(name);
-  }
-
-  /** After the root element: only comments, processing instructions and white space. */
-  private void endOfDocument() throws XMLStreamException, XmlRpcFault {
-    while (xml.hasNext()) {
-      int event = xml.next();
-      if (event == XMLStreamConstants.END_DOCUMENT) {
-        return;
-      }
-      if (!ignorable(event)) {
-        throw unexpected(event);
-      }
-    }
-  }
-
-  /**
-   * The next start or end tag, skipping white space, comments and processing instructions; a DTD,
-   * an entity reference or other text is an error.
-   */
-  private int nextTag() throws XMLStreamException, XmlRpcFault {
-    while (true) {
-      int event = xml.next();
-      if (event == XMLStreamConstants.START_ELEMENT || event == XMLStreamConstants.END_ELEMENT) {
-        return event;
-      }
-      if (!ignorable(event)) {
-        throw unexpected(event);
-      }
-    }
-  }
-
-  private boolean ignorable(int event) throws XmlRpcFault {
-    return switch (event) {
-      case XMLStreamConstants.COMMENT, XMLStreamConstants.PROCESSING_INSTRUCTION,
-          XMLStreamConstants.START_DOCUMENT -> true;
-      case XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE -> xml.isWhiteSpace();
-      default -> false;
-    };
-  }
-
-  /** The next tag must be the start of {@code name} (any name when {@code null}). */
-  private void expectStart(String name) throws XMLStreamException, XmlRpcFault {
-    if (nextTag() != XMLStreamConstants.START_ELEMENT) {
-      throw invalid("expected <" + (name == null ? "element" : name) + ">, found </" + xml.getLocalName() + ">");
-    }
-    if (name != null) {
-      expectName(name);
-    }
-  }
-
-  /** The next tag must be the end of {@code name}. */
-  private void expectEnd(String name) throws XMLStreamException, XmlRpcFault {
-    if (nextTag() != XMLStreamConstants.END_ELEMENT) {
-      throw invalid("expected </" + name + ">, found <" + xml.getLocalName() + ">");
-    }
-    expectName(name);
-  }
-
-  private boolean noNamespace() {
-    String ns = xml.getNamespaceURI();
-    return ns == null || ns.isEmpty();
-  }
-
-  /** The current tag must be {@code name} in no namespace. */
-  private void expectName(String name) throws XmlRpcFault {
-    if (!xml.getLocalName().equals(name) || !noNamespace()) {
-      String tag = xml.isStartElement() ? "<" + xml.getLocalName() + ">" : "</" + xml.getLocalName() + ">";
-      throw invalid("expected " + (xml.isStartElement() ? "<" + name + ">" : "</" + name + ">") + ", found " + tag);
-    }
-  }
-
-  /** The text of the current element (start tag just read), which must hold no element. */
-  private String textOnly(String element) throws XMLStreamException, XmlRpcFault {
-    StringBuilder text = new StringBuilder();
-    while (true) {
-      int event = xml.next();
-      switch (event) {
-        case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
-            text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
-        case XMLStreamConstants.COMMENT, XMLStreamConstants.PROCESSING_INSTRUCTION -> {
-          // ignored
-        }
-        case XMLStreamConstants.END_ELEMENT -> {
-          return text.toString();
-        }
-        case XMLStreamConstants.START_ELEMENT ->
-            throw invalid("<" + element + "> holds text only, found <" + xml.getLocalName() + ">");
-        default -> throw unexpected(event);
-      }
-    }
-  }
-
-  private XmlRpcFault unexpected(int event) {
-    return switch (event) {
-      case XMLStreamConstants.DTD ->
-          new XmlRpcFault(XmlRpcFault.NOT_WELL_FORMED, "DTDs are not allowed (DOCTYPE refused)");
-      case XMLStreamConstants.ENTITY_REFERENCE, XMLStreamConstants.ENTITY_DECLARATION ->
-          new XmlRpcFault(XmlRpcFault.NOT_WELL_FORMED, "entities are not allowed");
-      case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA -> invalid("unexpected text");
-      case XMLStreamConstants.END_DOCUMENT -> invalid("unexpected end of document");
-      default -> invalid("unexpected XML event " + event);
-    };
-  }
-
-  private XmlRpcFault invalid(String message) {
-    String where = xml.getLocation() == null ? "" : " (line " + xml.getLocation().getLineNumber() + ")";
-    return new XmlRpcFault(XmlRpcFault.INVALID_XML_RPC, "invalid XML-RPC: " + message + where);
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
-  }
-
-  /** The parser's message without the location prefix the JDK repeats, on one line. */
-  private static String parserMessage(XMLStreamException e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int at = m.indexOf("Message: ");
-    if (at >= 0) {
-      m = m.substring(at + "Message: ".length());
-    }
-    String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNumber() + ")";
-    return m.replace('\n', ' ').replace('\r', ' ').strip() + where;
-  }
 }

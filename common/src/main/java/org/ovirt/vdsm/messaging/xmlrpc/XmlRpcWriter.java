@@ -117,6 +117,7 @@ final class XmlRpcWriter {
     } else {
       // Gson's lazily parsed numbers, BigDecimal: integral when written without fraction or exponent.
       String text = n.toString();
+      // "<= 0" for the exponent's "< 0" is equivalent: no number's text starts with 'e' or 'E'.
       if (text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
         integer(new BigInteger(text));
       } else {

@@ -96,6 +96,27 @@ class JsonRpcLimitsTest {
   }
 
   @Test
+  void boundsOfOneAreTheSmallestAccepted() {
+    JsonRpcLimits ones = new JsonRpcLimits(1, 1, 1);
+    assertThat(ones.nestingLimit()).isEqualTo(1);
+    assertThat(ones.maxBatchMembers()).isEqualTo(1);
+    assertThat(ones.maxValues()).isEqualTo(1);
+    assertThatThrownBy(() -> new JsonRpcLimits(1, 1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("JSON-RPC limits must be >= 1: nesting 1, batch 1, values 0");
+  }
+
+  @Test
+  void aSmallAnswerOverTheBoundOnValuesIsRefusedToo() {
+    // Four values: the object, "2.0", true and the id. The small-answer shortcut must not skip the bound.
+    byte[] answer = "{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":\"a\"}".getBytes(UTF_8);
+    assertThat(JsonRpcCodec.decode(answer, JsonRpcLimits.DEFAULTS.withMaxValues(4)).items().get(0))
+        .isInstanceOf(JsonRpcPayload.Valid.class);
+    assertThat(onlyInvalid(JsonRpcCodec.decode(answer, JsonRpcLimits.DEFAULTS.withMaxValues(3))).error().message())
+        .isEqualTo("Invalid request: a body may hold at most 3 JSON values");
+  }
+
+  @Test
   void encodeWithinGivesTheExactEncodingUpToTheBound() {
     JsonRpcResponse r = JsonRpcResponse.success(new JsonRpcId.NumberId(java.math.BigDecimal.ONE), new JsonPrimitive("é"));
     byte[] exact = JsonRpcCodec.encode(r); // {"jsonrpc":"2.0","result":"é","id":1}: é is 2 bytes

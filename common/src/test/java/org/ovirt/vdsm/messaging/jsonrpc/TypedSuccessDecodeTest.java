@@ -113,4 +113,15 @@ class TypedSuccessDecodeTest {
         "{\"jsonrpc\":\"2.0\",\"result\":{\"a\":[1]},\"id\":\"call-1\"}".getBytes(UTF_8), anything, JsonRpcLimits.DEFAULTS))
         .hasValueSatisfying(t -> assertThat(t.result()).isEqualTo(Map.of("a", List.of(1L))));
   }
+
+  @Test
+  void aBodyTheStrictReaderRefusesIsLeftToTheGeneralDecoder() {
+    // A raw TAB inside a string and the escape \' are JSON errors (RFC 8259, section 7); Gson's
+    // lenient legacy mode would take them, the typed path must not.
+    assertThat(typed("{\"jsonrpc\":\"2.0\",\"result\":{\"n\":7,\"names\":[\"a\tb\"]},\"id\":\"call-1\"}")).isNull();
+    assertThat(typed("{\"jsonrpc\":\"2.0\",\"result\":{\"n\":7,\"names\":[\"a\\'b\"]},\"id\":\"call-1\"}")).isNull();
+    assertThat(JsonRpcCodec.decode("{\"jsonrpc\":\"2.0\",\"result\":[\"a\tb\"],\"id\":\"call-1\"}").items().get(0))
+        .isInstanceOfSatisfying(JsonRpcPayload.Invalid.class,
+            invalid -> assertThat(invalid.error().code()).isEqualTo(JsonRpcError.PARSE_ERROR));
+  }
 }

@@ -16,7 +16,6 @@ import com.google.gson.stream.MalformedJsonException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.Reader;
-import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,14 +28,9 @@ import java.util.regex.Pattern;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcLimits;
-import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcMessage;
-import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcNotification;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload.Invalid;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload.Item;
-import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcPayload.Valid;
-import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcRequest;
-import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
 
 /**
  * Internal: reads one JSON-RPC 2.0 body in a single streaming pass over a strict {@link JsonReader}
@@ -53,8 +47,6 @@ public final class PayloadReader {
 
   /** Gson's own element adapter, used only to read numbers exactly as they were written. */
   private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
-
-  private static final int MAX_ECHO = 100;
 
   private static final Pattern LOCATION = Pattern.compile(" at line (\\d+) column (\\d+)");
 
@@ -126,7 +118,7 @@ public final class PayloadReader {
         payload =
             items.isEmpty()
                 // "rpc call with an empty Array" is answered with one Response object, not an array.
-                ? single(invalid(JsonRpcId.NULL, "an empty array is not a valid batch"))
+                ? single(MessageMembers.invalid(JsonRpcId.NULL, "an empty array is not a valid batch"))
                 : new JsonRpcPayload(true, items);
       } else {
         payload = single(readItem(false));
@@ -137,7 +129,7 @@ public final class PayloadReader {
       }
       return payload;
     } catch (OverLimit e) {
-      return single(invalid(JsonRpcId.NULL, e.getMessage()));
+      return single(MessageMembers.invalid(JsonRpcId.NULL, e.getMessage()));
     } catch (IOException e) {
       return single(
           new Invalid(JsonRpcId.NULL, JsonRpcError.parseError(describe(e, afterValue))));
@@ -173,7 +165,7 @@ public final class PayloadReader {
       return readMessage();
     }
     readValue(false);
-    return invalid(
+    return MessageMembers.invalid(
         JsonRpcId.NULL,
         (inBatch ? "a batch member must be an object, not " : "the body must be an object or an array, not ")
             + kind(token));
@@ -190,7 +182,7 @@ public final class PayloadReader {
     };
   }
 
-  /** Reads one object, in whatever member order, and classifies it. */
+  /** Reads one object, in whatever member order, and classifies it ({@link MessageMembers}). */
   private Item readMessage() throws IOException {
     countValue();
     in.beginObject();
@@ -223,123 +215,8 @@ public final class PayloadReader {
       }
     }
     in.endObject();
-    return classify(jsonrpc, method, params, id, result, error, duplicate);
-  }
-
-  private Item classify(
-      JsonElement jsonrpc,
-      JsonElement method,
-      JsonElement params,
-      JsonElement idMember,
-      JsonElement result,
-      JsonElement error,
-      String duplicate) {
-    // The id is read first so that every later error can echo it when it is of a valid kind.
-    JsonRpcId id = null;
-    String idProblem = null;
-    if (idMember != null && !"id".equals(duplicate)) {
-      if (idMember.isJsonNull()) {
-        id = JsonRpcId.NULL;
-      } else if (isString(idMember)) {
-        id = new JsonRpcId.StringId(idMember.getAsString());
-      } else if (isNumber(idMember)) {
-        try {
-          id = new JsonRpcId.NumberId(new BigDecimal(idMember.getAsString()));
-        } catch (NumberFormatException e) {
-          idProblem = "'id' is a number out of range";
-        }
-      } else {
-        idProblem = "'id' must be a string, a number or null";
-      }
-    }
-    JsonRpcId echo = id == null ? JsonRpcId.NULL : id;
-
-    if (duplicate != null) {
-      return invalid(echo, "duplicate member '" + shorten(duplicate) + "'");
-    }
-    if (nestedDuplicate != null) {
-      return invalid(echo, nestedDuplicate);
-    }
-    if (jsonrpc == null) {
-      return invalid(echo, "missing 'jsonrpc' member (must be \"2.0\")");
-    }
-    if (!isString(jsonrpc) || !JsonRpcMessage.VERSION.equals(jsonrpc.getAsString())) {
-      return invalid(echo, "'jsonrpc' must be the string \"2.0\"");
-    }
-    if (idProblem != null) {
-      return invalid(JsonRpcId.NULL, idProblem);
-    }
-    if (method != null) {
-      if (!isString(method)) {
-        return invalid(echo, "'method' must be a string");
-      }
-      if (params != null && !params.isJsonObject() && !params.isJsonArray()) {
-        return invalid(echo, "'params' must be an object or an array");
-      }
-      JsonRpcMessage message =
-          idMember == null
-              // "A Notification is a Request object without an "id" member."
-              ? new JsonRpcNotification(method.getAsString(), params)
-              : new JsonRpcRequest(id, method.getAsString(), params);
-      return new Valid(message);
-    }
-    if (result == null && error == null) {
-      return invalid(echo, "the object has no 'method', 'result' or 'error' member");
-    }
-    if (result != null && error != null) {
-      // "Either the result member or error member MUST be included, but both members MUST NOT be."
-      return invalid(echo, "a response must not have both 'result' and 'error'");
-    }
-    if (id == null) {
-      return invalid(JsonRpcId.NULL, "a response must have an 'id' member");
-    }
-    if (result != null) {
-      return new Valid(new JsonRpcResponse(id, result, null));
-    }
-    if (!error.isJsonObject()) {
-      return invalid(id, "'error' must be an object");
-    }
-    JsonObject errorObject = error.getAsJsonObject();
-    JsonElement code = errorObject.get("code");
-    JsonElement message = errorObject.get("message");
-    if (code == null) {
-      return invalid(id, "'error' must have a 'code' member");
-    }
-    int codeValue;
-    try {
-      if (!isNumber(code)) {
-        throw new NumberFormatException();
-      }
-      codeValue = new BigDecimal(code.getAsString()).intValueExact();
-    } catch (NumberFormatException | ArithmeticException e) {
-      return invalid(id, "'error.code' must be an integer in the 32-bit range");
-    }
-    if (message == null) {
-      return invalid(id, "'error' must have a 'message' member");
-    }
-    if (!isString(message)) {
-      return invalid(id, "'error.message' must be a string");
-    }
-    // An explicit "data": null is kept as JSON null; an absent member is Java null.
-    JsonRpcError rpcError = new JsonRpcError(codeValue, message.getAsString(), errorObject.get("data"));
-    return new Valid(JsonRpcResponse.failure(id, rpcError));
-  }
-
-  private static boolean isString(JsonElement e) {
-    return e instanceof JsonPrimitive p && p.isString();
-  }
-
-  private static boolean isNumber(JsonElement e) {
-    return e instanceof JsonPrimitive p && p.isNumber();
-  }
-
-  /** Member names come from the peer: echo at most {@value #MAX_ECHO} characters of them. */
-  private static String shorten(String text) {
-    return text.length() <= MAX_ECHO ? text : text.substring(0, MAX_ECHO) + "...";
-  }
-
-  private static Invalid invalid(JsonRpcId id, String detail) {
-    return new Invalid(id, JsonRpcError.invalidRequest(detail));
+    return new MessageMembers(jsonrpc, method, params, id, result, error, duplicate, nestedDuplicate)
+        .classify();
   }
 
   /** Counts one more value of the body; past the bound, reading stops. */
@@ -396,7 +273,9 @@ public final class PayloadReader {
           if (keep
               && nestedDuplicate == null
               && ((JsonObject) open.peek()).has(name)) {
-            nestedDuplicate = "duplicate member '" + shorten(name) + "' at " + shorten(in.getPath());
+            nestedDuplicate =
+                "duplicate member '" + MessageMembers.shorten(name) + "' at "
+                    + MessageMembers.shorten(in.getPath());
           }
           continue;
         }

@@ -1,6 +1,5 @@
 package org.ovirt.vdsm.messaging.jsonrpc.gson;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import com.google.gson.Gson;
@@ -10,13 +9,10 @@ import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import java.io.CharArrayReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 
 /**
  * Internal: one JSON value as UTF-8 bytes, checked once to be exactly one strict JSON value, never
@@ -70,16 +66,13 @@ public final class PreEncodedJson {
   }
 
   private static JsonElement parse(byte[] utf8) {
-    CharBuffer chars;
+    Reader chars;
     try {
-      chars = UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(utf8));
+      chars = StrictUtf8.reader(utf8);
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("not valid UTF-8", e);
     }
-    JsonReader in = new JsonReader(new CharArrayReader(chars.array(), chars.arrayOffset() + chars.position(), chars.remaining()));
+    JsonReader in = new JsonReader(chars);
     in.setStrictness(Strictness.STRICT);
     try {
       JsonElement value = ELEMENTS.read(in);

@@ -50,7 +50,7 @@ public final class SmallAnswerScanner {
       at += NULL.length;
     } else if (at < n && utf8[at] == '"') {
       int end = plainStringEnd(utf8, at + 1);
-      if (end < 0) {
+      if (end < 0) { // "<= 0" is equivalent: end is at least at + 1
         return null;
       }
       result = new JsonPrimitive(new String(utf8, at + 1, end - at - 1, US_ASCII));
@@ -63,7 +63,7 @@ public final class SmallAnswerScanner {
     }
     int idStart = at + ID.length;
     int idEnd = plainStringEnd(utf8, idStart);
-    // Exactly '"' '}' after the id, and nothing more.
+    // Exactly '"' '}' after the id, and nothing more. ("idEnd <= 0" is equivalent: idEnd >= idStart > 0.)
     if (idEnd < 0 || idEnd + 2 != n || utf8[idEnd + 1] != '}') {
       return null;
     }
@@ -85,6 +85,11 @@ public final class SmallAnswerScanner {
     return -1;
   }
 
+  /**
+   * Equivalent mutants here: "at + prefix.length >= b.length", and "true" for a prefix that runs past
+   * the end. Every prefix scanned must be followed by more bytes (a value, the id, '"}'), which
+   * {@link #plainStringEnd} then fails to find, so the answer is null either way.
+   */
   private static boolean startsWith(byte[] b, int at, byte[] prefix) {
     if (at + prefix.length > b.length) {
       return false;

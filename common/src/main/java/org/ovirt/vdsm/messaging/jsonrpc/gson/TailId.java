@@ -16,7 +16,14 @@ final class TailId {
 
   private TailId() {}
 
-  /** The id the body seems to end with, or {@code null}. */
+  /**
+   * The id the body seems to end with, or {@code null}.
+   *
+   * <p>Equivalent mutants: each {@code i < 0} below as {@code i <= 0}, {@code i < 3} as {@code i <= 3}
+   * and {@code i >= 0} in {@link #skipSpaceBack} as {@code i > 0}. At index 0 (3 for the name) the
+   * next step always looks before the body's start or at a byte that is not the one wanted, so there
+   * is no guess either way.
+   */
   static JsonRpcId find(byte[] body) {
     int i = skipSpaceBack(body, body.length - 1);
     if (i < 0 || body[i] != '}') {

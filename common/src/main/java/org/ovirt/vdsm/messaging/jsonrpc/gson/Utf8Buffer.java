@@ -86,6 +86,7 @@ public final class Utf8Buffer {
     if (needed > maxBytes) {
       throw new Full(maxBytes);
     }
+    // Equivalent as ">=": growing when exactly full only copies the array one write earlier.
     if (needed > bytes.length) {
       long grown = Math.max(needed, Math.max(256, (long) bytes.length * 2));
       bytes = Arrays.copyOf(bytes, (int) Math.min(grown, maxBytes));

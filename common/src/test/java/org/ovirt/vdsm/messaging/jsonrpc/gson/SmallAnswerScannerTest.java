@@ -86,4 +86,20 @@ class SmallAnswerScannerTest {
     assertThat(SmallAnswerScanner.scan(("{\"jsonrpc\":\"2.0\",\"result\":\"" + longResult + "\",\"id\":\"a\"}").getBytes(UTF_8)))
         .isNull();
   }
+
+  @Test
+  void scansABodyOfExactlyMaxBytesAndNotOneByteMore() {
+    String empty = "{\"jsonrpc\":\"2.0\",\"result\":\"\",\"id\":\"a\"}";
+    String atLimit = empty.replace("\"result\":\"\"",
+        "\"result\":\"" + "r".repeat(SmallAnswerScanner.MAX_BYTES - empty.length()) + "\"");
+    assertThat(atLimit).hasSize(SmallAnswerScanner.MAX_BYTES);
+    assertThat(SmallAnswerScanner.scan(atLimit.getBytes(UTF_8))).isNotNull().isEqualTo(general(atLimit));
+    String oneMore = atLimit.replace("\"id\":\"a\"", "\"id\":\"ab\"");
+    assertThat(SmallAnswerScanner.scan(oneMore.getBytes(UTF_8))).isNull();
+  }
+
+  @Test
+  void aBodyThatEndsWhereTheResultShouldStartIsLeftToTheGeneralReader() {
+    assertThat(SmallAnswerScanner.scan("{\"jsonrpc\":\"2.0\",\"result\":".getBytes(UTF_8))).isNull();
+  }
 }

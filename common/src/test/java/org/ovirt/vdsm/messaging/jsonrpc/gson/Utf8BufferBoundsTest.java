@@ -153,12 +153,25 @@ class Utf8BufferBoundsTest {
     Writer w = out.writer();
     w.write("--abc--", 2, 3);
     w.write("xé€y".toCharArray(), 1, 2);
-    w.append("!");
+    assertThat(w.append("!")).as("append returns its writer").isSameAs(w);
     w.append(null);
     w.flush();
     w.close();
     assertThat(new String(out.toByteArray(), UTF_8)).isEqualTo("abcé€!null");
     assertThatThrownBy(() -> w.write(new char[2], 1, 2)).isInstanceOf(IndexOutOfBoundsException.class);
     assertThatThrownBy(() -> out.write(new byte[2], 1, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void aLoneSurrogateAtTheBoundIsRefusedWhenItsQuestionMarkDoesNotFit() throws IOException {
+    Utf8Buffer lowFirst = new Utf8Buffer(1, 1);
+    lowFirst.writer().write('a');
+    assertThatThrownBy(() -> lowFirst.writer().write('\uDE00')).isInstanceOf(Utf8Buffer.Full.class);
+    assertThat(lowFirst.toByteArray()).isEqualTo(new byte[] {'a'});
+
+    Utf8Buffer highThenOther = new Utf8Buffer(1, 1);
+    highThenOther.writer().write('a');
+    highThenOther.writer().write('\uD83D'); // waits for its low half
+    assertThatThrownBy(() -> highThenOther.writer().write('b')).isInstanceOf(Utf8Buffer.Full.class);
   }
 }
