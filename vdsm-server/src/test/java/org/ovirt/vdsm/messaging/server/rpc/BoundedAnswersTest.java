@@ -81,4 +81,52 @@ class BoundedAnswersTest {
     assertThat(new String(answers.single(answer), UTF_8)).isEqualTo(
         "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32603,\"message\":\"Internal error: the result could not be written as JSON\"},\"id\":\"n1\"}");
   }
+
+  private static String text(byte[] bytes) {
+    return new String(bytes, UTF_8);
+  }
+
+  private byte[] tooLargeFor(int id) {
+    return answers.single(Answer.failure(new JsonRpcId.NumberId(BigDecimal.valueOf(id)), answers.tooLarge()));
+  }
+
+  @Test
+  void aBatchOfExactlyTheBoundIsSentWholeAndOneByteMoreLosesItsLargestResult() {
+    // Two members: brackets and one comma, 3 bytes around them.
+    int first = answers.single(ok(1, 1000)).length;
+    int second = 2048 - 3 - first;
+    int chars = second - answers.single(ok(2, 0)).length;
+    byte[] exact = answers.batch(List.of(ok(1, 1000), ok(2, chars)));
+    assertThat(exact).hasSize(2048);
+    assertThat(text(exact)).isEqualTo("[" + text(answers.single(ok(1, 1000))) + "," + text(answers.single(ok(2, chars))) + "]");
+
+    byte[] over = answers.batch(List.of(ok(1, 1000), ok(2, chars + 1)));
+    assertThat(text(over)).isEqualTo("[" + text(tooLargeFor(1)) + "," + text(answers.single(ok(2, chars + 1))) + "]");
+  }
+
+  @Test
+  void replacingStopsAsSoonAsTheBatchFitsExactly() {
+    // After the largest result (id 1) becomes an error, the array is exactly 2048 bytes: id 2 stays.
+    int third = answers.single(ok(3, 10)).length;
+    int second = 2048 - 4 - tooLargeFor(1).length - third;
+    int chars = second - answers.single(ok(2, 0)).length;
+    assertThat(chars).as("id 2 is the second largest").isGreaterThan(10).isLessThan(1900);
+    byte[] bytes = answers.batch(List.of(ok(1, 1900), ok(2, chars), ok(3, 10)));
+    assertThat(bytes).hasSize(2048);
+    assertThat(text(bytes)).isEqualTo("[" + text(tooLargeFor(1)) + "," + text(answers.single(ok(2, chars))) + ","
+        + text(answers.single(ok(3, 10))) + "]");
+  }
+
+  @Test
+  void whenEvenTheErrorsDoNotFitTheBatchIsOneErrorWithIdNull() {
+    BoundedAnswers tiny = new BoundedAnswers(200);
+    assertThat(text(tiny.batch(List.of(ok(1, 60), ok(2, 60), ok(3, 60))))).isEqualTo(
+        "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32603,\"message\":\"Internal error: the answer exceeds the limit of 200 bytes of a message\"},\"id\":null}");
+  }
+
+  @Test
+  void anErrorAnswerIsWrittenAsItIs() {
+    Answer refused = Answer.failure(new JsonRpcId.StringId("e1"), new org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError(1100, "busy"));
+    assertThat(text(answers.single(refused))).isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":1100,\"message\":\"busy\"},\"id\":\"e1\"}");
+  }
 }
