@@ -3,6 +3,7 @@ package org.ovirt.vdsm.messaging.server.rpc;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcId;
 import org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse;
 import org.ovirt.vdsm.messaging.jsonrpc.ResultValue;
+import org.ovirt.vdsm.messaging.server.testing.LogCapture;
 
 /** No answer is larger than the bound; what would be is replaced by an error with its id. */
 class BoundedAnswersTest {
@@ -128,5 +130,26 @@ class BoundedAnswersTest {
   void anErrorAnswerIsWrittenAsItIs() {
     Answer refused = Answer.failure(new JsonRpcId.StringId("e1"), new org.ovirt.vdsm.messaging.jsonrpc.JsonRpcError(1100, "busy"));
     assertThat(text(answers.single(refused))).isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":1100,\"message\":\"busy\"},\"id\":\"e1\"}");
+  }
+
+  @Test
+  void aBatchMemberOverTheBoundOnItsOwnBecomesAnErrorWithItsId() {
+    byte[] bytes = answers.batch(List.of(ok(1, 10), ok(2, 5000)));
+    assertThat(text(bytes)).isEqualTo("[" + text(answers.single(ok(1, 10))) + "," + text(tooLargeFor(2)) + "]");
+  }
+
+  @Test
+  void everyReplacementIsLogged() {
+    try (LogCapture log = new LogCapture(BoundedAnswers.class, Level.WARN)) {
+      log.repeatUntilLogged(() -> answers.single(ok(7, 5000)), Level.WARN,
+          "an answer passed the limit of 2048 bytes: replaced by an error");
+      log.repeatUntilLogged(() -> answers.batch(List.of(ok(1, 1500), ok(2, 1500))), Level.WARN,
+          "a batch answer passed the limit of 2048 bytes: its largest responses replaced by errors");
+      Answer nan = Answer.success(new JsonRpcId.StringId("n1"), ResultValue.written(out -> out.value(Double.NaN)));
+      log.repeatUntilLogged(() -> answers.single(nan), Level.WARN,
+          l -> l.startsWith("a result could not be written as JSON (") && l.contains("NaN")
+              && l.endsWith("): answered with an error"),
+          "the unwritable result, naming why");
+    }
   }
 }

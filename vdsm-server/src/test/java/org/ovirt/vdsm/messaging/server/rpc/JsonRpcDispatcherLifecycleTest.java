@@ -121,4 +121,42 @@ class JsonRpcDispatcherLifecycleTest {
     }
     assertThat(hang.awaitInterrupted(WAIT_S)).as("the running call was interrupted").isTrue();
   }
+
+  /** Whether a large body is refused at once: the parser pool no longer takes bodies. */
+  private boolean parsersRefuse() {
+    BlockingQueue<String> answer = new LinkedBlockingQueue<>();
+    dispatcher.dispatch(padded(request("Host.where", "p"), JsonRpcDispatcher.INLINE_PARSE_BYTES + 1), null,
+        b -> answer.add(new String(b, UTF_8)));
+    String now = answer.poll();
+    return now != null && now.contains("\"code\":1100");
+  }
+
+  @Test
+  void closeStopsTakingBodiesAtOnceAndLetsARunningCallFinish() throws Exception {
+    BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    dispatcher.dispatch(request("Host.hang", "1"), null, b -> answers.add(new String(b, UTF_8)));
+    assertThat(hangStarted.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+    // Once close has stopped taking bodies, the running call is let go; close must wait for it.
+    Thread releaser = new Thread(() -> {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(WAIT_S)).pollInterval(Duration.ofMillis(5))
+          .until(this::parsersRefuse);
+      hang.release();
+    }, "releaser");
+    releaser.start();
+    dispatcher.close();
+    releaser.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+    assertThat(hang.awaitInterrupted(0)).as("finished, not interrupted").isFalse();
+    assertThat(answers.poll(WAIT_S, TimeUnit.SECONDS)).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":\"1\"}");
+  }
+
+  @Test
+  void closeInterruptsACallStillRunningFiveSecondsLater() throws Exception {
+    dispatcher.dispatch(request("Host.hang", "1"), null, b -> { });
+    assertThat(hangStarted.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+    long start = System.nanoTime();
+    dispatcher.close();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(hang.awaitInterrupted(WAIT_S)).as("interrupted after the wait").isTrue();
+    assertThat(took).isBetween(Duration.ofMillis(4_900), Duration.ofSeconds(15));
+  }
 }

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -48,10 +49,18 @@ public final class LogCapture implements AutoCloseable {
    * Runs {@code cause} every 50 ms until {@code line} was logged at {@code level}; fails after 15 s.
    */
   public void repeatUntilLogged(Runnable cause, Level level, String line) {
+    repeatUntilLogged(cause, level, line::equals, line);
+  }
+
+  /**
+   * Runs {@code cause} every 50 ms until a line {@code matching} (described by {@code what}) was
+   * logged at {@code level}; fails after 15 s.
+   */
+  public void repeatUntilLogged(Runnable cause, Level level, Predicate<String> matching, String what) {
     await().atMost(RATE_LIMITED_WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
         .untilAsserted(() -> {
           cause.run();
-          assertThat(lines(level)).contains(line);
+          assertThat(lines(level)).as("a line: %s", what).anyMatch(matching);
         });
   }
 
