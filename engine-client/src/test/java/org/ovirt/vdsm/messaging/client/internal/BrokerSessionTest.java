@@ -82,8 +82,12 @@ class BrokerSessionTest {
   void repliesAreSubscribedAndConfirmedBeforeTheFirstSendWhichCarriesItsRouteAndDeadline() throws Exception {
     BrokerConnection broker = broker();
     HostClient host = broker.host("h1");
+    // A deadline far past the class's 30 s limit: a call still waiting for the reply queue when its
+    // deadline passes is dropped unsent (as it should be), and on a loaded machine the connection,
+    // CONNECT, SUBSCRIBE and RECEIPT before the SEND once took longer than the 7 s this test gave it.
+    Duration timeout = Duration.ofMinutes(5);
     long before = System.currentTimeMillis();
-    CompletableFuture<JsonElement> call = host.call(RpcCall.of("VM.getStats", null).withTimeout(Duration.ofSeconds(7)).withFlowId("f1"));
+    CompletableFuture<JsonElement> call = host.call(RpcCall.of("VM.getStats", null).withTimeout(timeout).withFlowId("f1"));
     FakeStompPeer.Connection c = peer.nextConnection(WAIT);
     FakeStompPeer.Frame connect = c.next("CONNECT", WAIT);
     assertThat(connect.header("host")).isEqualTo("/");
@@ -102,12 +106,35 @@ class BrokerSessionTest {
     assertThat(send.header("ovirtCorrelationId")).isEqualTo("f1");
     assertThat(send.header("vdsm-engine-id")).isEqualTo("engine1");
     long deadline = Long.parseLong(send.header("vdsm-deadline"));
-    assertThat(deadline).isBetween(before + 7_000 - 5, after + 7_000 + 5);
+    assertThat(deadline).isBetween(before + timeout.toMillis() - 5, after + timeout.toMillis() + 5);
     assertThat(send.header("expires")).isEqualTo(send.header("vdsm-deadline"));
-    assertThat(Long.parseLong(send.header("expiration"))).isBetween(1L, 7_000L);
+    assertThat(Long.parseLong(send.header("expiration"))).as("the time left when sent")
+        .isBetween(timeout.toMillis() - (after - before) - 5, timeout.toMillis());
 
     c.write(c.message(REPLIES, "{\"jsonrpc\":\"2.0\",\"result\":\"ok\",\"id\":\"" + id(send) + "\"}"));
     assertThat(call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getAsString()).isEqualTo("ok");
+  }
+
+  @Test
+  void aCallWhoseDeadlinePassesBeforeTheReplyQueueIsConfirmedFailsAndIsNeverSent() throws Exception {
+    BrokerConnection broker = broker();
+    HostClient host = broker.host("h1");
+    CompletableFuture<JsonElement> late = host.call(RpcCall.of("VM.getStats", null).withTimeout(Duration.ofMillis(200)));
+    FakeStompPeer.Connection c = peer.nextConnection(WAIT);
+    c.next("CONNECT", WAIT);
+    FakeStompPeer.Frame subscribe = c.next("SUBSCRIBE", WAIT);
+    ExecutionException timedOut = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> late.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    assertThat(timedOut.getCause()).isInstanceOf(org.ovirt.vdsm.messaging.client.CallTimeoutException.class);
+    c.write(FakeStompPeer.frame("RECEIPT", "", "receipt-id", subscribe.header("receipt")));
+    broker.connected().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+    CompletableFuture<JsonElement> next = host.call("Host.getStats", null);
+    FakeStompPeer.Frame send = c.next("SEND", WAIT);
+    assertThat(JsonParser.parseString(send.bodyText()).getAsJsonObject().get("method").getAsString())
+        .as("the first SEND is the next call's: the timed-out one was dropped").isEqualTo("Host.getStats");
+    c.write(c.message(REPLIES, "{\"jsonrpc\":\"2.0\",\"result\":1,\"id\":\"" + id(send) + "\"}"));
+    assertThat(next.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getAsInt()).isEqualTo(1);
   }
 
   @Test

@@ -51,11 +51,6 @@ final class BoundedAnswers {
     return JsonRpcCodec.encode(JsonRpcResponse.failure(answer.id(), tooLarge()));
   }
 
-  /** One response, encoded within the bound. */
-  byte[] single(JsonRpcResponse response) {
-    return single(Answer.of(response));
-  }
-
   private Optional<byte[]> encodeWithin(Answer answer) {
     if (!answer.isSuccess()) {
       return JsonRpcCodec.encodeWithin(JsonRpcResponse.failure(answer.id(), answer.error()), maxBytes);

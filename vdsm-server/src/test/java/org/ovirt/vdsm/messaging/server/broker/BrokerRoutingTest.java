@@ -38,6 +38,18 @@ class BrokerRoutingTest {
   }
 
   @Test
+  void eachDeliveryNamesTheSubscriptionItIsFor() {
+    Subscription parent = broker.subscribe(a, "sub-parent", "x", AckMode.AUTO);
+    Subscription child = broker.subscribe(a, "sub-child", "x.y", AckMode.AUTO);
+    assertThat(parent.id()).isEqualTo("sub-parent");
+    assertThat(child.destination()).isEqualTo("x.y");
+    assertThat(child.ackMode()).isEqualTo(AckMode.AUTO);
+    send("x.y", "m");
+    assertThat(a.got).extracting(BrokerTest.Recorder.Delivery::subscription)
+        .containsExactlyInAnyOrder("sub-parent", "sub-child");
+  }
+
+  @Test
   void aLeadingDotIsNoEmptyAncestor() {
     broker.subscribe(a, "1", "", AckMode.AUTO);
     broker.subscribe(b, "1", ".x", AckMode.AUTO);

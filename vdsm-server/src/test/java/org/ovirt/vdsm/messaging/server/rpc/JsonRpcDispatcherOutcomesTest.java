@@ -69,7 +69,9 @@ class JsonRpcDispatcherOutcomesTest {
       .register("Host.bug", List.of(), p -> {
         throw new IllegalStateException("bug");
       })
-      .register("Host.hang", List.of(), hang);
+      .register("Host.hang", List.of(), hang)
+      .register("Host.nan", List.of(), ApiMethod.streaming(p -> org.ovirt.vdsm.messaging.jsonrpc.ResultValue.written(
+          out -> out.value(Double.NaN))));
   private JsonRpcDispatcher dispatcher;
 
   @AfterEach
@@ -250,5 +252,18 @@ class JsonRpcDispatcherOutcomesTest {
     params.addProperty("message", "hi");
     d.execute("Host.echo", params, null, done::add);
     assertThat(done.poll(WAIT_S, TimeUnit.SECONDS).result()).isEqualTo(new JsonPrimitive("hi"));
+  }
+
+  @Test
+  void executeAnswersAResultThatCannotBeATreeWithInternalError() throws Exception {
+    JsonRpcDispatcher d = dispatcher(DispatcherSettings.DEFAULTS);
+    BlockingQueue<org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse> done = new LinkedBlockingQueue<>();
+    d.execute("Host.nan", null, null, done::add);
+    org.ovirt.vdsm.messaging.jsonrpc.JsonRpcResponse response = done.poll(WAIT_S, TimeUnit.SECONDS);
+    assertThat(response.error()).isEqualTo(new JsonRpcError(JsonRpcError.INTERNAL_ERROR,
+        "Internal error: the result could not be written as JSON"));
+    d.execute("Host.noVm", null, null, done::add);
+    assertThat(done.poll(WAIT_S, TimeUnit.SECONDS).error()).as("an error stays that error")
+        .isEqualTo(new JsonRpcError(JsonRpcError.NO_VM, "Virtual machine does not exist"));
   }
 }

@@ -12,13 +12,16 @@ import org.junit.jupiter.api.Test;
 
 /** The RPC endpoint answers each body through the reply target it came with, whatever the source. */
 class RpcEndpointTest {
+  private final BlockingMethod hang = new BlockingMethod();
   private final MethodRegistry registry = new MethodRegistry()
-      .register("Test.echo", List.of("text"), p -> new JsonPrimitive(p.get("text").getAsString()));
+      .register("Test.echo", List.of("text"), p -> new JsonPrimitive(p.get("text").getAsString()))
+      .register("Test.hang", List.of(), hang);
   private final JsonRpcDispatcher dispatcher = new JsonRpcDispatcher(registry, 2, 100);
   private final RpcEndpoint endpoint = new RpcEndpoint(dispatcher);
 
   @AfterEach
   void close() {
+    hang.release();
     dispatcher.close();
   }
 
@@ -42,5 +45,15 @@ class RpcEndpointTest {
     endpoint.handle("{\"jsonrpc\":\"2.0\",\"method\":\"Test.echo\",\"params\":{\"text\":\"a\"}}".getBytes(UTF_8),
         null, target::add).get(5, TimeUnit.SECONDS);
     assertThat(target).isEmpty();
+  }
+
+  @Test
+  void aRequestWithItsOwnDeadlineIsAnsweredTimedOutWhenItPasses() throws Exception {
+    LinkedBlockingQueue<String> target = new LinkedBlockingQueue<>();
+    endpoint.handle("{\"jsonrpc\":\"2.0\",\"method\":\"Test.hang\",\"id\":7}".getBytes(UTF_8), "flow",
+        java.time.Duration.ofMillis(100), answer -> target.add(new String(answer, UTF_8))).get(5, TimeUnit.SECONDS);
+    assertThat(target.poll(5, TimeUnit.SECONDS)).isEqualTo(
+        "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"Request timed out on the host after 100 ms: Test.hang\"},\"id\":7}");
+    assertThat(hang.awaitInterrupted(5)).isTrue();
   }
 }
